@@ -1,0 +1,33 @@
+"""Derived facts about a run, computed from its event log alone: consistency, the
+wait-for graph and its cycles, verdicts, trace export.  Standard library only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.analysis import verdicts
+from app.analysis.history import replay
+from app.analysis.waitfor import describe
+from app.instrument.events import Event
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    deadlock: dict[str, Any] | None  # detail of the deadlock event to append, if any
+    verdict: dict[str, Any]
+
+
+def conclude(
+    scenario_id: str, params: dict[str, Any], events: list[Event], status: str
+) -> Conclusion:
+    """What the log of a finished run shows: its verdict, and its deadlock if it ended
+    deadlocked."""
+    history = replay(events)
+    deadlock = describe(history) if status == "deadlocked" else None
+    result = verdicts.verdict(scenario_id, params, history, status)
+    if deadlock is not None:
+        result["facts"].setdefault("cycle", deadlock["threads"])
+        if not verdicts.has_own(scenario_id):
+            result["summary"] = f"Deadlock. {deadlock['text']}"
+    return Conclusion(deadlock=deadlock, verdict=result)

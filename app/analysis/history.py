@@ -1,0 +1,169 @@
+"""Fold an event log into the state it describes, checking that it is a consistent
+history (DESIGN principle 3).  Standard library only: the worker and the CLI use it.
+
+Replayed in order, a consistent log never shows two owners of a Lock, more holders of a
+semaphore than its value, a thread leaving Dead, a transition outside the lifecycle
+diagram, a gap in ``seq`` or a ``t`` that goes back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.instrument.events import TRANSITIONS, Event
+
+LOCKS = ("Lock", "RLock")
+SEMAPHORES = ("Semaphore", "BoundedSemaphore")
+
+
+@dataclass
+class Resource:
+    name: str
+    type: str
+    value: Any = None  # semaphore permits at start, queue maxsize, barrier parties, Shared
+    holders: Counter[str] = field(default_factory=Counter)  # thread → times held
+    permits: int | None = None  # semaphores: permits left
+
+    @property
+    def held(self) -> bool:
+        return bool(+self.holders)
+
+
+@dataclass
+class ThreadState:
+    name: str
+    state: str | None = None
+    line: int | None = None
+    waiting_for: str | None = None  # the obj of its last block, while Blocked
+    reason: str | None = None
+    timeout: float | None = None
+
+
+@dataclass
+class History:
+    threads: dict[str, ThreadState] = field(default_factory=dict)
+    resources: dict[str, Resource] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    max_holders: Counter[str] = field(default_factory=Counter)  # resource → most at once
+    last_seq: int = 0
+    last_t: float = 0.0
+    outputs: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # thread → exception it died of
+
+    def apply(self, ev: Event) -> None:
+        seq = ev["seq"]
+        if seq != self.last_seq + 1:
+            self._problem(ev, f"seq {seq} follows {self.last_seq}")
+        self.last_seq = seq
+        if ev["t"] < self.last_t:
+            self._problem(ev, f"t went back from {self.last_t} to {ev['t']}")
+        self.last_t = max(self.last_t, ev["t"])
+        if ev["thread"] is not None:
+            self._thread_event(ev)
+        elif ev["kind"] == "output":
+            self.outputs.append(str(ev["detail"].get("text", "")))
+
+    def _thread_event(self, ev: Event) -> None:
+        name, kind = ev["thread"], ev["kind"]
+        th = self.threads.get(name)
+        if th is None:
+            th = self.threads[name] = ThreadState(name)
+        before, after = th.state, ev["state"]
+        if before != after and (before, after) not in TRANSITIONS:
+            self._problem(ev, f"{name} went from {before} to {after}")
+        th.state = after
+        if ev["line"] is not None:
+            th.line = ev["line"]
+        if kind == "block":
+            th.waiting_for = ev["obj"]
+            th.reason = ev["detail"].get("reason")
+            th.timeout = ev["detail"].get("timeout")
+        elif after != "Blocked":
+            th.waiting_for = th.reason = th.timeout = None
+        handler = getattr(self, f"_on_{kind}", None)
+        if handler is not None:
+            handler(ev, th)
+
+    def _on_declare(self, ev: Event, th: ThreadState) -> None:
+        d = ev["detail"]
+        res = Resource(ev["obj"], d.get("type", "?"), d.get("value"))
+        if res.type in SEMAPHORES:
+            res.permits = d.get("value", 1)
+        self.resources[res.name] = res
+
+    def _on_acquire(self, ev: Event, th: ThreadState) -> None:
+        res = self.resources.get(ev["obj"])
+        if res is None:
+            return
+        others = [h for h in +res.holders if h != th.name]
+        if res.type in LOCKS and others:
+            self._problem(ev, f"{th.name} acquired {res.name} while {others[0]} holds it")
+        depth = ev["detail"].get("depth")
+        res.holders[th.name] = depth if depth is not None else res.holders[th.name] + 1
+        if res.type in SEMAPHORES:
+            res.permits = ev["detail"].get("value", (res.permits or 0) - 1)
+            if res.permits is not None and res.permits < 0:
+                self._problem(ev, f"{res.name} has {res.permits} permits")
+        holders = sum(1 for _ in +res.holders)
+        if res.type in SEMAPHORES:
+            holders = sum(res.holders.values())
+        self.max_holders[res.name] = max(self.max_holders[res.name], holders)
+
+    def _on_release(self, ev: Event, th: ThreadState) -> None:
+        res = self.resources.get(ev["obj"])
+        if res is None:
+            return
+        if res.type in LOCKS:
+            if res.holders[th.name] <= 0 and res.type == "RLock":
+                self._problem(ev, f"{th.name} released {res.name} it does not hold")
+            # A plain Lock may be released by any thread: the holder loses it.
+            owner = th.name if res.holders[th.name] > 0 else next(iter(+res.holders), None)
+            if owner is None:
+                self._problem(ev, f"{th.name} released {res.name}, which nobody holds")
+                return
+            depth = ev["detail"].get("depth")
+            res.holders[owner] = depth if depth is not None else res.holders[owner] - 1
+        else:
+            if res.holders[th.name] > 0:
+                res.holders[th.name] -= 1
+            if res.type in SEMAPHORES:
+                res.permits = ev["detail"].get("value", (res.permits or 0) + 1)
+
+    def _on_exit(self, ev: Event, th: ThreadState) -> None:
+        if "error" in ev["detail"]:
+            self.errors[th.name] = str(ev["detail"]["error"])
+
+    def _on_write(self, ev: Event, th: ThreadState) -> None:
+        res = self.resources.get(ev["obj"])
+        if res is not None:
+            res.value = ev["detail"].get("value")
+
+    def _on_read(self, ev: Event, th: ThreadState) -> None:
+        res = self.resources.get(ev["obj"])
+        if res is not None and ev["detail"].get("value") != res.value:
+            self._problem(
+                ev,
+                f"{th.name} read {res.name}={ev['detail'].get('value')!r} "
+                f"but the last write was {res.value!r}",
+            )
+
+    def _problem(self, ev: Event, text: str) -> None:
+        self.problems.append(f"seq {ev['seq']}: {text}")
+
+    def holders_of(self, name: str) -> list[str]:
+        res = self.resources.get(name)
+        return sorted(+res.holders) if res else []
+
+
+def replay(events: list[Event]) -> History:
+    history = History()
+    for ev in events:
+        history.apply(ev)
+    return history
+
+
+def check(events: list[Event]) -> list[str]:
+    """Every way ``events`` breaks the consistency rules; empty when it keeps them."""
+    return replay(events).problems

@@ -1,0 +1,135 @@
+"""Event contract v1: the one place that defines what an event is (standard library only).
+
+Every component speaks this format: the worker writes it, the run manager stores and
+streams it, the analysis reads it, and ``static/js/events.js`` mirrors it for the browser.
+An event is a plain ``dict`` with exactly the fields in ``FIELDS``, in that order.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+Event = dict[str, Any]
+
+FIELDS = ("seq", "t", "kind", "thread", "state", "obj", "line", "detail")
+
+# Thread states, in lifecycle order.
+NEW, RUNNABLE, RUNNING, BLOCKED, DEAD = "New", "Runnable", "Running", "Blocked", "Dead"
+STATES = (NEW, RUNNABLE, RUNNING, BLOCKED, DEAD)
+
+# The lifecycle diagram: every state change an event may carry.  Staying in the same
+# state is always allowed.  ``None`` is "not yet created".
+TRANSITIONS: frozenset[tuple[str | None, str]] = frozenset(
+    {
+        (None, NEW),  # create
+        (NEW, RUNNABLE),  # start
+        (RUNNABLE, RUNNING),  # run: the scheduler (or the OS) gives it the CPU
+        (RUNNING, RUNNABLE),  # preempt: the scheduler switches to another thread
+        (RUNNING, BLOCKED),  # block: waits for a resource, a sleep, a join…
+        (BLOCKED, RUNNABLE),  # wake: the resource became available / timeout
+        (RUNNING, DEAD),  # exit
+        (RUNNABLE, DEAD),  # exit of a thread cut off while not running (daemon at shutdown)
+        (BLOCKED, DEAD),  # exit of a daemon cut off while blocked
+        (NEW, DEAD),  # a thread that never started, reported at the end
+    }
+)
+
+LIFECYCLE_KINDS = ("create", "start", "run", "preempt", "block", "wake", "exit")
+RESOURCE_KINDS = (
+    "declare",
+    "acquire",
+    "release",
+    "wait",
+    "notify",
+    "notify_all",
+    "set",
+    "clear",
+    "put",
+    "get",
+    "read",
+    "write",
+    "sleep",
+    "join",
+    "abort",
+    "task_done",
+)
+# ``measure``: a number the scenario measured (detail: name, value, unit), e.g. the
+# wall time of the sequential and the threaded version in a GIL demo.
+RUN_KINDS = ("output", "measure", "deadlock", "limit", "end")
+KINDS = LIFECYCLE_KINDS + RESOURCE_KINDS + RUN_KINDS
+
+RESOURCE_TYPES = (
+    "Lock",
+    "RLock",
+    "Semaphore",
+    "BoundedSemaphore",
+    "Condition",
+    "Event",
+    "Barrier",
+    "Queue",
+    "Shared",
+)
+
+
+def make(
+    seq: int,
+    t: float,
+    kind: str,
+    thread: str | None = None,
+    state: str | None = None,
+    obj: str | None = None,
+    line: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> Event:
+    """Build an event with every field present, in contract order."""
+    return {
+        "seq": seq,
+        "t": t,
+        "kind": kind,
+        "thread": thread,
+        "state": state,
+        "obj": obj,
+        "line": line,
+        "detail": detail if detail is not None else {},
+    }
+
+
+def encode(event: Event) -> str:
+    """The canonical JSON text of an event: compact, key order fixed, so that the same
+    event always has the same bytes (controlled runs are compared byte for byte)."""
+    return json.dumps(event, separators=(",", ":"), ensure_ascii=False, default=repr)
+
+
+def decode(text: str | bytes) -> Event:
+    """Parse one event and check it has the contract's fields with the right types."""
+    event = json.loads(text)
+    problem = validate(event)
+    if problem:
+        raise ValueError(problem)
+    return event
+
+
+def validate(event: Any) -> str | None:
+    """Return why ``event`` breaks the contract, or None if it keeps to it."""
+    if not isinstance(event, dict):
+        return "an event must be a JSON object"
+    missing = [f for f in FIELDS if f not in event]
+    if missing:
+        return f"event is missing field(s) {', '.join(missing)}"
+    if not isinstance(event["seq"], int) or event["seq"] < 1:
+        return f"seq must be a positive integer, not {event['seq']!r}"
+    if not isinstance(event["t"], (int, float)) or event["t"] < 0:
+        return f"t must be a non-negative number, not {event['t']!r}"
+    if event["kind"] not in KINDS:
+        return f"unknown event kind {event['kind']!r}"
+    if event["state"] is not None and event["state"] not in STATES:
+        return f"unknown thread state {event['state']!r}"
+    for name in ("thread", "obj"):
+        if event[name] is not None and not isinstance(event[name], str):
+            return f"{name} must be a string or null, not {event[name]!r}"
+    if event["line"] is not None and not isinstance(event["line"], int):
+        return f"line must be an integer or null, not {event['line']!r}"
+    if not isinstance(event["detail"], dict):
+        return "detail must be an object"
+    return None

@@ -1,0 +1,129 @@
+"""The one hook every traced operation passes through (standard library only).
+
+Primitives never block on their own: every wait of every primitive — a contended lock,
+a condition wait, a full queue, a join, a sleep — is reduced to "acquire this raw lock,
+with this timeout" or "sleep this long" and handed to the run's hook.  The free hook
+lets the OS and the GIL decide; the controlled scheduler (``scheduler.py``) implements the
+same interface and decides itself who runs, in virtual time.
+
+A hook also records the lifecycle events that only it can place correctly: ``block``
+before a wait, ``wake`` when the thread may continue, ``run`` when it gets the CPU.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Protocol
+
+from app.instrument.events import RUNNABLE, RUNNING
+
+if TYPE_CHECKING:
+    from _thread import LockType
+
+    from app.instrument.runtime import Runtime, ThreadInfo
+
+
+class Hook(Protocol):
+    controlled: bool
+
+    def point(self, rt: Runtime) -> None:
+        """A scheduling point: called before every traced operation."""
+
+    def acquire(
+        self,
+        rt: Runtime,
+        raw: LockType,
+        timeout: float | None,
+        obj: str | None,
+        reason: str,
+        **detail: Any,
+    ) -> bool:
+        """Acquire ``raw`` (None: wait forever; 0: don't wait); True if acquired."""
+
+    def sleep(self, rt: Runtime, seconds: float, reason: str) -> None:
+        """Let the calling thread wait ``seconds`` (real or virtual)."""
+
+    def starting(self, rt: Runtime, info: ThreadInfo) -> None:
+        """Called by the starting thread just before ``info``'s OS thread starts."""
+
+    def begin(self, rt: Runtime, info: ThreadInfo) -> None:
+        """Called first thing in the new thread, before its target runs."""
+
+    def end(self, rt: Runtime, info: ThreadInfo) -> None:
+        """Called last thing in a thread, after its ``exit`` event."""
+
+
+class FreeHook:
+    """``free`` mode: real threads, real blocking; the OS and the GIL decide."""
+
+    controlled = False
+
+    def point(self, rt: Runtime) -> None:
+        return None
+
+    def acquire(
+        self,
+        rt: Runtime,
+        raw: LockType,
+        timeout: float | None,
+        obj: str | None,
+        reason: str,
+        **detail: Any,
+    ) -> bool:
+        if raw.acquire(False):
+            return True
+        if timeout is not None and timeout <= 0:
+            return False
+        rt.block(obj, reason, timeout=timeout, **detail)
+        got = raw.acquire(True, -1 if timeout is None else timeout)
+        rt.emit("wake", obj, {"timed_out": not got}, state=RUNNABLE)
+        rt.emit("run", state=RUNNING)
+        return got
+
+    def sleep(self, rt: Runtime, seconds: float, reason: str) -> None:
+        rt.block(None, reason, seconds=seconds)
+        time.sleep(seconds)
+        rt.emit("wake", None, {}, state=RUNNABLE)
+        rt.emit("run", state=RUNNING)
+
+    def starting(self, rt: Runtime, info: ThreadInfo) -> None:
+        return None
+
+    def begin(self, rt: Runtime, info: ThreadInfo) -> None:
+        rt.emit("run", state=RUNNING, info=info, line=None)
+
+    def end(self, rt: Runtime, info: ThreadInfo) -> None:
+        return None
+
+
+def plain_acquire(raw: LockType, timeout: float | None) -> bool:
+    """Outside a run: the standard library's blocking acquire."""
+    if timeout is not None and timeout <= 0:
+        return raw.acquire(False)
+    return raw.acquire(True, -1 if timeout is None else timeout)
+
+
+class PlainHook:
+    """Outside a run: the standard library's behaviour, no events."""
+
+    controlled = False
+
+    def point(self, rt: Runtime | None) -> None:
+        return None
+
+    def acquire(
+        self,
+        rt: Runtime | None,
+        raw: LockType,
+        timeout: float | None,
+        obj: str | None,
+        reason: str,
+        **detail: Any,
+    ) -> bool:
+        return plain_acquire(raw, timeout)
+
+    def sleep(self, rt: Runtime | None, seconds: float, reason: str) -> None:
+        time.sleep(seconds)
+
+
+PLAIN = PlainHook()

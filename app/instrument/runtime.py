@@ -1,0 +1,213 @@
+"""The run that traced primitives report to (standard library only).
+
+A ``Runtime`` ties together the ``Recorder`` (the event log being written), the
+scheduling ``Hook`` (free or controlled) and the threads of the run.  Outside a run
+``current`` is None and every traced primitive behaves as the plain one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from app.instrument.events import BLOCKED, DEAD, NEW, RUNNABLE, RUNNING
+from app.instrument.recorder import Recorder
+
+if TYPE_CHECKING:
+    from app.instrument.hooks import Hook
+
+_INSTRUMENT_DIR = os.path.dirname(os.path.abspath(__file__))
+_INSTRUMENT_FILES = frozenset(
+    os.path.join(_INSTRUMENT_DIR, f) for f in os.listdir(_INSTRUMENT_DIR) if f.endswith(".py")
+)
+EMPTY: dict[str, Any] = {}  # shared empty detail: never mutated
+
+
+class ThreadInfo:
+    """What the run knows about one thread: its name and current lifecycle state."""
+
+    __slots__ = ("blocked_on", "daemon", "done", "extra", "ident", "name", "state")
+
+    def __init__(self, name: str, daemon: bool) -> None:
+        self.name = name
+        self.daemon = daemon
+        self.state: str = NEW
+        self.ident: int | None = None
+        # Held by the thread from creation until it ends: join() waits on it.
+        self.done = threading.Lock()
+        self.done.acquire()
+        self.extra: dict[str, Any] = {}  # room for the scheduler's bookkeeping
+        # (obj, reason, timeout) of the last block: meaningful while state is Blocked.
+        self.blocked_on: tuple[str | None, str, float | None] | None = None
+
+    def __repr__(self) -> str:
+        return f"<ThreadInfo {self.name} {self.state}>"
+
+
+class Runtime:
+    def __init__(
+        self,
+        recorder: Recorder,
+        hook: Hook,
+        clock: Callable[[], float],
+        max_threads: int = 64,
+    ) -> None:
+        self.recorder = recorder
+        self.hook = hook
+        self.controlled: bool = hook.controlled  # lets hot paths skip hook.point()
+        self.clock = clock
+        self.max_threads = max_threads
+        self.threads: list[ThreadInfo] = []
+        self._local = threading.local()
+        self._counters: dict[str, int] = {}
+        self._names: set[str] = set()
+        self._lock = threading.Lock()
+        self.op = self._make_op()
+
+    # --- threads -------------------------------------------------------------------
+
+    def me(self) -> ThreadInfo:
+        """The calling thread's info; a thread the run did not create is adopted."""
+        try:
+            return self._local.info  # type: ignore[no-any-return]
+        except AttributeError:
+            return self._adopt()
+
+    def bind(self, info: ThreadInfo) -> None:
+        """Make ``info`` the calling OS thread's identity in this run."""
+        info.ident = threading.get_ident()
+        self._local.info = info
+
+    def new_thread(self, name: str | None, daemon: bool) -> ThreadInfo:
+        with self._lock:
+            name = self._unique(name or self.auto_name("Thread"))
+            info = ThreadInfo(name, daemon)
+            self.threads.append(info)
+        return info
+
+    def live_threads(self) -> list[ThreadInfo]:
+        return [t for t in self.threads if t.state != DEAD]
+
+    def started_count(self) -> int:
+        return sum(1 for t in self.threads if t.state != NEW)
+
+    def _adopt(self) -> ThreadInfo:
+        # A thread started behind our back (e.g. by ThreadPoolExecutor): give it a life.
+        info = self.new_thread(threading.current_thread().name, daemon=True)
+        self.bind(info)
+        self.emit("create", state=NEW, info=info, detail={"adopted": True})
+        self.emit("start", state=RUNNABLE, info=info)
+        self.emit("run", state=RUNNING, info=info)
+        return info
+
+    # --- names ---------------------------------------------------------------------
+
+    def auto_name(self, prefix: str) -> str:
+        """'Lock-1', 'Lock-2'… numbered per run, so names repeat run to run."""
+        n = self._counters.get(prefix, 0) + 1
+        self._counters[prefix] = n
+        return f"{prefix}-{n}"
+
+    def _unique(self, name: str) -> str:
+        candidate, n = name, 1
+        while candidate in self._names:
+            n += 1
+            candidate = f"{name}#{n}"
+        self._names.add(candidate)
+        return candidate
+
+    # --- events --------------------------------------------------------------------
+
+    def emit(
+        self,
+        kind: str,
+        obj: str | None = None,
+        detail: dict[str, Any] | None = None,
+        state: str | None = None,
+        info: ThreadInfo | None = None,
+        line: int | None = -1,
+    ) -> None:
+        """Record one event of ``info`` (default: the calling thread).
+
+        ``state`` is the thread's state after the event; None keeps the current one.
+        ``line`` defaults to the scenario line that called into the primitives.
+        """
+        if info is None:
+            info = self.me()
+        if state is not None:
+            info.state = state
+        if line == -1:
+            line = caller_line()
+        self.recorder.record(kind, info.name, info.state, obj, line, detail or {})
+
+    def _make_op(self) -> Callable[..., None]:
+        """Build ``op``: ``emit`` for the calling thread without a state change.  It is
+        the hot path of every acquire and release, so it is a closure over the recorder's
+        parts (locals are faster than attributes) doing ``Recorder.record``'s work
+        inline; measured in bench/primitives.py."""
+        rec = self.recorder
+        if not rec.atomic:
+            return self._op_locked
+        nxt, append, clock, local = rec.next_seq, rec.pending.append, rec.clock, self._local
+        adopt, files, getframe = self._adopt, _INSTRUMENT_FILES, sys._getframe
+
+        def op(kind: str, obj: str, detail: dict[str, Any] = EMPTY) -> None:
+            try:
+                info = local.info
+            except AttributeError:
+                info = adopt()
+            frame = getframe(1)
+            while frame.f_code.co_filename in files:
+                frame = frame.f_back  # type: ignore[assignment]
+            if rec.enabled:
+                seq = nxt()
+                append((seq, clock(), kind, info.name, info.state, obj, frame.f_lineno, detail))
+                if seq == rec.max_events:
+                    rec.limit_reached(seq)
+
+        return op
+
+    def _op_locked(self, kind: str, obj: str, detail: dict[str, Any] = EMPTY) -> None:
+        self.emit(kind, obj, detail)
+
+    def emit_run(
+        self, kind: str, obj: str | None = None, detail: dict[str, Any] | None = None
+    ) -> None:
+        """A run-level event (thread null)."""
+        self.recorder.record(kind, None, None, obj, None, detail or {})
+
+    def declare(self, name: str, type_: str, **detail: Any) -> None:
+        self.emit("declare", name, {"type": type_, **detail})
+
+    def block(self, obj: str | None, reason: str, **detail: Any) -> None:
+        """Record that the calling thread blocks; remember on what, for the watchdog."""
+        info = self.me()
+        info.blocked_on = (obj, reason, detail.get("timeout"))
+        self.emit("block", obj, {"reason": reason, **detail}, state=BLOCKED, info=info)
+
+
+def caller_line() -> int | None:
+    """Line number of the nearest frame outside ``app/instrument``: the scenario's."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename in _INSTRUMENT_FILES:
+        frame = frame.f_back
+    return frame.f_lineno if frame is not None else None
+
+
+current: Runtime | None = None
+
+
+def install(runtime: Runtime | None) -> None:
+    """Make ``runtime`` the run every traced primitive reports to (None: no run)."""
+    global current
+    current = runtime
+
+
+def now() -> float:
+    """The run's clock (virtual in controlled mode), or a monotonic clock outside a run."""
+    rt = current
+    return rt.clock() if rt is not None else time.monotonic()

@@ -1,0 +1,284 @@
+"""``controlled`` mode: exactly one scenario thread runs at a time (standard library only).
+
+The scheduler implements the same ``Hook`` as free mode (``hooks.py``).  Every traced
+operation calls ``point()`` first; there a policy (``policies.py``) picks which runnable
+thread goes on.  A thread that must wait — a held lock, an empty queue, an unset event, a
+join, a sleep — is not left to block in the OS: it is marked Blocked with a readiness
+test (its raw lock is free) and an optional deadline in virtual time, and the baton
+passes on.  Nothing else decides, so the same scenario, params, seed and policy give the
+same log byte for byte.
+
+Hand-off: each thread owns a raw "baton" lock it sleeps on; the running thread picks the
+next one, records ``preempt``/``run``, releases the next one's baton and sleeps on its own.
+
+Virtual time advances one microsecond per scheduling point and jumps to the earliest
+deadline when no thread can run, so sleeps and timeouts expire deterministically.  When
+nothing can run and nothing has a deadline while a non-daemon thread still lives, that
+is a deadlock: detected exactly, the run ends at once.
+"""
+
+from __future__ import annotations
+
+import queue
+from _thread import allocate_lock
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from app.instrument.events import BLOCKED, DEAD, RUNNABLE, RUNNING
+from app.instrument.policies import Policy, make_policy
+
+if TYPE_CHECKING:
+    from _thread import LockType
+
+    from app.instrument.runtime import Runtime, ThreadInfo
+
+TICK_US = 1  # virtual microseconds per scheduling point
+
+
+class RunControl(Protocol):
+    """What the scheduler needs from the worker around it."""
+
+    def finish(self, status: str, message: str | None, **facts: Any) -> None: ...
+
+    def send_message(self, msg: str, **fields: Any) -> None: ...
+
+
+class _Wait:
+    """Why a Blocked thread waits: ``ready()`` says it may go on; ``deadline_us`` ends
+    the wait anyway (a timeout or a sleep)."""
+
+    __slots__ = ("deadline_us", "ready", "timed_out")
+
+    def __init__(self, ready: Callable[[], bool], deadline_us: int | None) -> None:
+        self.ready = ready
+        self.deadline_us = deadline_us
+        self.timed_out = False
+
+
+def _never() -> bool:
+    return False
+
+
+class Scheduler:
+    controlled = True
+
+    def __init__(
+        self,
+        policy: Policy,
+        control: RunControl,
+        choices: list[str] | None = None,
+        idle_time: float = 900.0,
+    ) -> None:
+        self.policy = policy
+        self.control = control
+        self.now_us = 0
+        self.threads: list[ThreadInfo] = []
+        self.current: ThreadInfo | None = None
+        self.steps = 0  # scheduling points so far
+        self.schedule: list[str] = []  # the pick at every point with a real choice
+        self._prefix = list(choices or [])  # replay these picks first (undo, reruns)
+        self._idle_time = idle_time
+        self._steps_in: queue.Queue[str] = queue.Queue()
+        self.awaiting_step = False
+
+    # --- time ----------------------------------------------------------------------
+
+    def clock(self) -> float:
+        return self.now_us / 1_000_000
+
+    def _deadline(self, seconds: float | None) -> int | None:
+        return None if seconds is None else self.now_us + max(0, round(seconds * 1_000_000))
+
+    # --- Hook ----------------------------------------------------------------------
+
+    def point(self, rt: Runtime) -> None:
+        self.now_us += TICK_US
+        self._switch(rt, rt.me())
+
+    def acquire(
+        self,
+        rt: Runtime,
+        raw: LockType,
+        timeout: float | None,
+        obj: str | None,
+        reason: str,
+        **detail: Any,
+    ) -> bool:
+        if raw.acquire(False):
+            return True
+        if timeout is not None and timeout <= 0:
+            return False
+        me = rt.me()
+        wait = _Wait(lambda: not raw.locked(), self._deadline(timeout))
+        while True:
+            rt.block(obj, reason, timeout=timeout, **detail)
+            me.extra["wait"] = wait
+            self._switch(rt, me)
+            if raw.acquire(False):
+                return True
+            if wait.timed_out:
+                return False
+            # Woken, but another thread took it first: wait again, like a real thread.
+
+    def sleep(self, rt: Runtime, seconds: float, reason: str) -> None:
+        me = rt.me()
+        rt.block(None, reason, seconds=seconds)
+        me.extra["wait"] = _Wait(_never, self._deadline(seconds))
+        self._switch(rt, me)
+
+    def starting(self, rt: Runtime, info: ThreadInfo) -> None:
+        baton = allocate_lock()
+        baton.acquire()
+        info.extra["baton"] = baton
+        info.extra["wait"] = None
+        self.threads.append(info)
+
+    def begin(self, rt: Runtime, info: ThreadInfo) -> None:
+        if self.current is None:  # the main thread: it starts with the baton
+            self.current = info
+            rt.emit("run", state=RUNNING, info=info, line=None)
+            return
+        info.extra["baton"].acquire()  # sleep until a scheduling point picks this thread
+
+    def end(self, rt: Runtime, info: ThreadInfo) -> None:
+        self._switch(rt, info, leaving=True)
+
+    # --- manual stepping -----------------------------------------------------------
+
+    def step(self, thread: str) -> None:
+        """A step command from the run's creator (worker's command thread)."""
+        self._steps_in.put(thread)
+
+    def facts(self) -> dict[str, Any]:
+        return {"steps": self.steps, "schedule": self.schedule, "policy": self.policy.name}
+
+    # --- the core ------------------------------------------------------------------
+
+    def _switch(self, rt: Runtime, me: ThreadInfo, leaving: bool = False) -> None:
+        """At a scheduling point of ``me``: pick who runs next and hand over the baton.
+        Returns when ``me`` runs again (at once if it is picked)."""
+        self.steps += 1
+        nxt = self._pick(rt, me, leaving)
+        if nxt is me:
+            if me.state != RUNNING:
+                rt.emit("run", state=RUNNING, info=me, line=None)
+            return
+        if me.state == RUNNING and not leaving:
+            rt.emit("preempt", state=RUNNABLE, info=me)
+        self.current = nxt
+        if nxt is not None:
+            rt.emit("run", state=RUNNING, info=nxt, line=None)
+            nxt.extra["baton"].release()
+        if not leaving:
+            me.extra["baton"].acquire()
+
+    def _pick(self, rt: Runtime, me: ThreadInfo, leaving: bool) -> ThreadInfo | None:
+        runnable = self._runnable(rt, me, leaving)
+        if not runnable:
+            runnable = self._advance_time(rt, me, leaving)
+        if not runnable:
+            self._nothing_runnable(rt)
+            return None
+        if len(runnable) == 1:
+            return runnable[0]
+        chosen = self._choose(runnable, me)
+        self.schedule.append(chosen.name)
+        return chosen
+
+    def _runnable(self, rt: Runtime, me: ThreadInfo, leaving: bool) -> list[ThreadInfo]:
+        out = []
+        for t in self.threads:
+            if t.state == BLOCKED:
+                wait: _Wait | None = t.extra.get("wait")
+                if wait is not None and wait.ready():
+                    self._wake(rt, t, timed_out=False)
+                elif (
+                    wait is not None
+                    and wait.deadline_us is not None
+                    and self.now_us >= wait.deadline_us
+                ):
+                    self._wake(rt, t, timed_out=True)
+            if t.state in (RUNNABLE, RUNNING) and not (leaving and t is me):
+                out.append(t)
+        return out
+
+    def _wake(self, rt: Runtime, t: ThreadInfo, timed_out: bool) -> None:
+        wait: _Wait = t.extra["wait"]
+        wait.timed_out = timed_out
+        t.extra["wait"] = None
+        rt.emit("wake", t.blocked_on[0] if t.blocked_on else None,
+                {"timed_out": True} if timed_out else {}, state=RUNNABLE, info=t, line=None)
+
+    def _advance_time(self, rt: Runtime, me: ThreadInfo, leaving: bool) -> list[ThreadInfo]:
+        """Nothing can run now: jump virtual time to the earliest deadline, if any."""
+        deadlines = [
+            t.extra["wait"].deadline_us
+            for t in self.threads
+            if t.state == BLOCKED and t.extra.get("wait") and t.extra["wait"].deadline_us
+        ]
+        if not deadlines:
+            return []
+        self.now_us = max(self.now_us, min(deadlines))
+        return self._runnable(rt, me, leaving)
+
+    def _nothing_runnable(self, rt: Runtime) -> None:
+        stuck = [t for t in self.threads if t.state == BLOCKED]
+        if any(not t.daemon for t in stuck):
+            names = ", ".join(t.name for t in stuck)
+            self.control.finish(
+                "deadlocked",
+                f"Deadlock: no thread can run — {names} "
+                f"{'is' if len(stuck) == 1 else 'are'} blocked and nothing can wake them.",
+                **self.facts(),
+            )
+        # Else every non-daemon thread has ended: the worker ends the run.
+
+    def _choose(self, runnable: list[ThreadInfo], me: ThreadInfo) -> ThreadInfo:
+        if self._prefix:
+            name = self._prefix.pop(0)
+            for t in runnable:
+                if t.name == name:
+                    return t
+            self.control.finish(
+                "failed",
+                f"Replay went off course: {name} was not runnable at step {self.steps} "
+                f"(runnable: {', '.join(t.name for t in runnable)}).",
+                **self.facts(),
+            )
+        if self.policy.name == "manual":
+            return self._ask(runnable)
+        return self.policy.choose(runnable, me, self.steps)
+
+    def _ask(self, runnable: list[ThreadInfo]) -> ThreadInfo:
+        names = [t.name for t in runnable]
+        self.control.send_message("waiting", runnable=names, step=self.steps)
+        self.awaiting_step = True
+        try:
+            while True:
+                try:
+                    name = self._steps_in.get(timeout=self._idle_time)
+                except queue.Empty:
+                    self.control.finish(
+                        "cancelled",
+                        f"Nobody stepped this run for {self._idle_time / 60:g} minutes, "
+                        "so it was cancelled.",
+                        **self.facts(),
+                    )
+                    raise  # not reached: finish() ends the process
+                for t in runnable:
+                    if t.name == name:
+                        return t
+                self.control.send_message("rejected", thread=name, runnable=names)
+        finally:
+            self.awaiting_step = False
+
+
+def make_scheduler(spec: dict[str, Any], control: RunControl) -> Scheduler:
+    options = spec.get("options") or {}
+    policy = make_policy(spec["policy"], spec["seed"], options)
+    return Scheduler(
+        policy,
+        control,
+        choices=options.get("choices"),
+        idle_time=spec["limits"].get("idle_time", 900.0),
+    )

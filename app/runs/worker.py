@@ -1,0 +1,287 @@
+"""The worker: runs one scenario in its own process (standard library only).
+
+    python -m app.runs.worker        spec on stdin, protocol lines on stdout
+
+See ``protocol.py`` for the pipe.  The process exists for one run: a deadlocked thread
+can never be killed, so the process is the unit the manager kills.  The worker ends the
+run itself when the scenario ends, when every thread is stuck (the free-mode deadlock
+watchdog), at the event limit, or on a ``stop`` command; it always finishes with
+``os._exit`` so threads left behind (daemons, deadlocked ones) cannot keep it alive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import threading
+import time
+import traceback
+from typing import Any, BinaryIO
+
+from app.instrument import runtime
+from app.instrument.events import BLOCKED, DEAD, NEW, RUNNABLE
+from app.instrument.hooks import FreeHook
+from app.instrument.recorder import Final, Recorder
+from app.instrument.runtime import Runtime, ThreadInfo
+from app.runs.protocol import RunSpec, encode_message
+from app.scenarios import registry
+
+FLUSH_INTERVAL = 0.01  # seconds between event batches on the pipe
+WATCHDOG_INTERVAL = 0.05
+DEADLOCK_QUIET = 0.3  # seconds with every thread blocked and no event before we call it
+CONTROLLED_STALL = 3.0  # seconds without a traced operation under the controlled scheduler
+
+
+class Worker:
+    def __init__(self, spec: RunSpec, out: BinaryIO) -> None:
+        self.spec = spec
+        self.out = out
+        self._out_lock = threading.Lock()
+        self._finish_lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._sealed = False
+        self.hook = self._make_hook()
+        limits = spec["limits"]
+        clock = getattr(self.hook, "clock", time.perf_counter)  # virtual when controlled
+        self.recorder = Recorder(clock, limits["max_events"], self._on_event_limit)
+        self.rt = Runtime(self.recorder, self.hook, self.recorder.now, limits["max_threads"])
+
+    def _make_hook(self) -> Any:
+        if self.spec["mode"] == "controlled":
+            from app.instrument.scheduler import make_scheduler  # the controlled mode
+
+            return make_scheduler(self.spec, self)
+        return FreeHook()
+
+    # --- the run -------------------------------------------------------------------
+
+    def run(self) -> None:
+        scenario = registry.get(self.spec["scenario"])
+        params = scenario.validate(self.spec["params"])
+        entry = registry.main_function(scenario)
+        self._send(encode_message("ready", python=platform.python_version()))
+        threading.Thread(target=self._writer, name="threadlab-writer", daemon=True).start()
+        threading.Thread(target=self._commands, name="threadlab-commands", daemon=True).start()
+        threading.Thread(target=self._watchdog, name="threadlab-watchdog", daemon=True).start()
+        sys.stdout = _OutputCapture(self.rt)
+        runtime.install(self.rt)
+        main = self.rt.new_thread("MainThread", daemon=False)
+        self.rt.bind(main)
+        self.rt.emit("create", state=NEW, info=main, line=None)
+        self.rt.emit("start", state=RUNNABLE, info=main, line=None)
+        self.hook.starting(self.rt, main)
+        self.hook.begin(self.rt, main)
+        status, message = "finished", None
+        detail: dict[str, Any] = {}
+        try:
+            entry(**params)
+        except BaseException as exc:  # the scenario's own failure, reported, not raised
+            status, message = "failed", f"The scenario raised {type(exc).__name__}: {exc}"
+            detail = {"error": f"{type(exc).__name__}: {exc}", "traceback": _tb(exc)}
+        sys.stdout.flush()
+        waiting = [
+            t.name
+            for t in self.rt.threads
+            if t is not main and not t.daemon and t.state not in (DEAD, NEW)
+        ]
+        if waiting:  # the interpreter will wait for these before the process ends
+            detail["waiting_for"] = waiting
+        self.rt.emit("exit", detail=detail, state=DEAD, info=main, line=None)
+        main.done.release()
+        self.hook.end(self.rt, main)
+        self._wait_for_non_daemons()
+        self.finish(status, message)
+
+    def _wait_for_non_daemons(self) -> None:
+        # As the interpreter does at shutdown: wait for every started non-daemon thread.
+        for info in list(self.rt.threads):
+            if not info.daemon and info.state != NEW:
+                info.done.acquire()
+                info.done.release()
+
+    def finish(self, status: str, message: str | None, **facts: Any) -> None:
+        """End the run: seal the log, flush it, report, exit.  Callable from any thread,
+        once; later calls wait for the process to end."""
+        if not self._finish_lock.acquire(blocking=False):
+            self._stopped.wait()
+            return
+        if self.hook.controlled:
+            facts = {**self.hook.facts(), **facts}
+        self._stopped.set()
+        # Daemon threads still alive when a run finishes are cut off, as at interpreter
+        # shutdown.  Any other ending freezes the picture as it was: a deadlocked run's
+        # threads stay Blocked for the class to see.
+        cut_off: list[Final] = []
+        if status == "finished":
+            cut_off = [
+                ("exit", t.name, DEAD, None, {"killed": "interpreter shutdown (daemon thread)"})
+                for t in self.rt.threads
+                if t.state not in (DEAD, NEW)
+            ]
+        with self._out_lock:  # the writer thread must not flush after the seal
+            self._sealed = True
+        self._send(self.recorder.encode_batch(self.recorder.seal(cut_off)), force=True)
+        self._send(
+            encode_message(
+                "done",
+                status=status,
+                message=message,
+                python=platform.python_version(),
+                facts=facts,
+            ),
+            force=True,
+        )
+        self.out.flush()
+        os._exit(0)
+
+    # --- background threads --------------------------------------------------------
+
+    def _writer(self) -> None:
+        while not self._stopped.wait(FLUSH_INTERVAL):
+            self._flush()
+
+    def _flush(self) -> None:
+        data = self.recorder.encode_batch(self.recorder.take())
+        if data:
+            self._send(data)
+
+    def send_message(self, msg: str, **fields: Any) -> None:
+        """A protocol message to the manager (not an event), flushed at once."""
+        self._flush()  # the events before it must be there first
+        self._send(encode_message(msg, **fields))
+
+    def _send(self, data: bytes, force: bool = False) -> None:
+        with self._out_lock:
+            if self._sealed and not force:
+                return
+            try:
+                self.out.write(data)
+                self.out.flush()
+            except BrokenPipeError:  # the manager is gone: nobody to report to
+                os._exit(1)
+
+    def _commands(self) -> None:
+        for line in sys.stdin:
+            try:
+                command = json.loads(line)
+            except ValueError:
+                continue
+            if command.get("cmd") == "stop":
+                self.finish("cancelled", "The run was cancelled by its creator.")
+            elif command.get("cmd") == "step" and hasattr(self.hook, "step"):
+                self.hook.step(str(command.get("thread", "")))
+        # stdin closed: the manager is gone or wants us gone.
+        self.finish("cancelled", "The run manager closed the worker's input.")
+
+    def _watchdog(self) -> None:
+        """Ends runs that can no longer progress on their own.  Free mode: every live
+        thread blocked for good (a deadlock).  Controlled mode: the running thread made
+        no traced operation for a while — it blocks on something the scheduler cannot
+        see (``time.sleep``, a plain ``threading.Lock``) or computes without end."""
+        last_seen, quiet_since = -1, time.monotonic()
+        while not self._stopped.wait(WATCHDOG_INTERVAL):
+            seen = self.recorder.recorded()
+            if seen != last_seen or getattr(self.hook, "awaiting_step", False):
+                last_seen, quiet_since = seen, time.monotonic()
+                continue
+            quiet = time.monotonic() - quiet_since
+            if self.hook.controlled:
+                if quiet >= CONTROLLED_STALL:
+                    self.finish("failed", _stall_message(self.rt))
+                continue
+            stuck = _all_stuck(self.rt.threads)
+            if stuck and quiet >= DEADLOCK_QUIET:
+                names = ", ".join(t.name for t in stuck)
+                self.finish(
+                    "deadlocked",
+                    f"Deadlock: every live thread ({names}) is blocked forever on a lock, "
+                    "condition or queue, and nothing can wake it.",
+                )
+
+    def _on_event_limit(self, seq: int) -> None:
+        limit = self.spec["limits"]["max_events"]
+        self.finish(
+            "failed",
+            f"The run was stopped after {limit:,} events (the event limit). "
+            "Try fewer threads or iterations.",
+        )
+
+
+def _all_stuck(threads: list[ThreadInfo]) -> list[ThreadInfo]:
+    """The live threads if every one is blocked with no timeout (a sleep or a timed wait
+    will end by itself), else an empty list."""
+    live = [t for t in threads if t.state not in (DEAD, NEW)]
+    # Daemon threads alone never keep a run going; they are cut off at the end.
+    if not live or all(t.daemon for t in live):
+        return []
+    for t in live:
+        if t.state != BLOCKED or t.blocked_on is None:
+            return []
+        _obj, reason, timeout = t.blocked_on
+        if timeout is not None or reason in ("sleep", "io"):
+            return []
+    return live
+
+
+def _stall_message(rt: Runtime) -> str:
+    running = [t.name for t in rt.threads if t.state == "Running"]
+    who = running[0] if running else "A thread"
+    return (
+        f"{who} ran for {CONTROLLED_STALL:g} s without a traced operation. Under the "
+        "controlled scheduler every wait must use app.instrument (sleep, Lock, Queue…): "
+        "time.sleep or a plain threading primitive blocks where the scheduler cannot see."
+    )
+
+
+class _OutputCapture:
+    """``sys.stdout`` inside a run: each printed line becomes an ``output`` event."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self._rt = rt
+        self._partial: dict[int, str] = {}
+
+    def write(self, text: str) -> int:
+        key = threading.get_ident()
+        buffered = self._partial.pop(key, "") + text
+        *lines, rest = buffered.split("\n")
+        for line in lines:
+            self._rt.emit_run("output", detail={"text": line, "by": self._rt.me().name})
+        if rest:
+            self._partial[key] = rest
+        return len(text)
+
+    def flush(self) -> None:
+        for key, rest in list(self._partial.items()):
+            del self._partial[key]
+            self._rt.emit_run("output", detail={"text": rest})
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _tb(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(exc))
+
+
+def main() -> None:
+    # The protocol gets a private copy of stdout; fd 1 itself now points at stderr, so
+    # anything written below Python's sys.stdout cannot corrupt the pipe.
+    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    line = sys.stdin.readline()
+    try:
+        spec: RunSpec = json.loads(line)
+        worker = Worker(spec, out)
+    except Exception as exc:
+        out.write(encode_message("error", message=f"Bad run spec: {exc}"))
+        os._exit(2)
+    try:
+        worker.run()
+    except Exception as exc:
+        worker.finish("failed", f"The worker failed: {type(exc).__name__}: {exc}")
+
+
+if __name__ == "__main__":
+    main()

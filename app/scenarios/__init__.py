@@ -1,0 +1,1 @@
+"""One module per scenario, plus ``registry`` (standard library only)."""

@@ -1,0 +1,42 @@
+"""All of Threadlab's knobs in one place.
+
+Every setting has a documented default, can be set from the environment as
+``THREADLAB_<NAME>`` (e.g. ``THREADLAB_DATA_DIR``) and from the command line where the
+CLI offers a flag.  Values are validated when the server starts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("threadlab", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="THREADLAB_", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address to bind; 0.0.0.0 to share on a LAN.")
+    port: int = Field(8000, ge=0, le=65535, description="TCP port to serve on (0: any free).")
+    data_dir: Path = Field(default_factory=_default_data_dir, description="Recordings folder.")
+    worker_python: str = Field(sys.executable, description="Interpreter that runs scenarios.")
+    worker_module: str = Field(
+        "app.runs.worker", description="Module the worker runs as (`-m`); tests swap in a fake."
+    )
+    max_runs: int = Field(2, ge=1, le=64, description="Worker processes running at once.")
+    queue_size: int = Field(8, ge=0, le=1000, description="Runs waiting for a worker slot.")
+    wall_time: float = Field(20.0, gt=0, le=3600, description="Seconds before a run is killed.")
+    max_events: int = Field(200_000, ge=100, le=5_000_000, description="Events per run.")
+    max_threads: int = Field(64, ge=1, le=1024, description="Threads a scenario may start.")
+    idle_time: float = Field(900.0, gt=0, description="Manual run idle seconds before cancel.")
+    keep_runs: int = Field(500, ge=1, description="Recordings kept; older ones are deleted.")
+    keep_events: int = Field(
+        2_000_000, ge=0, description="Events of ended runs kept in memory (~1 KB each)."
+    )
+    keepalive: float = Field(15.0, gt=0, description="Seconds between SSE keep-alive comments.")
