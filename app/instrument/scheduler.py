@@ -24,11 +24,13 @@ from _thread import allocate_lock
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from app.instrument.events import BLOCKED, DEAD, RUNNABLE, RUNNING
+from app.instrument.bytecode import BytecodeStepper, opname
+from app.instrument.events import BLOCKED, RUNNABLE, RUNNING
 from app.instrument.policies import Policy, make_policy
 
 if TYPE_CHECKING:
     from _thread import LockType
+    from types import CodeType
 
     from app.instrument.runtime import Runtime, ThreadInfo
 
@@ -80,6 +82,7 @@ class Scheduler:
         self._idle_time = idle_time
         self._steps_in: queue.Queue[str] = queue.Queue()
         self.awaiting_step = False
+        self.stepper: BytecodeStepper | None = None  # set for bytecode granularity
 
     # --- time ----------------------------------------------------------------------
 
@@ -137,11 +140,31 @@ class Scheduler:
         if self.current is None:  # the main thread: it starts with the baton
             self.current = info
             rt.emit("run", state=RUNNING, info=info, line=None)
-            return
-        info.extra["baton"].acquire()  # sleep until a scheduling point picks this thread
+        else:
+            info.extra["baton"].acquire()  # sleep until a scheduling point picks it
+        if self.stepper is not None:
+            self.stepper.install_in_thread()
 
     def end(self, rt: Runtime, info: ThreadInfo) -> None:
+        if self.stepper is not None and self.stepper.missed(info):
+            self.control.finish(
+                "failed",
+                f"Bytecode stepping saw no instruction of {info.name}, which ran scenario "
+                "code: this interpreter's tracing skipped it (CPython gh-114480), so the "
+                "run would show a false interleaving. Use granularity 'operation'.",
+                **self.facts(),
+            )
         self._switch(rt, info, leaving=True)
+
+    def bytecode_step(self, rt: Runtime, code: CodeType, offset: int) -> None:
+        """A scheduling point between two bytecodes of the scenario (bytecode mode)."""
+        me = rt.me()
+        if me is not self.current:
+            return
+        assert self.stepper is not None
+        self.stepper.count(me)
+        self.now_us += TICK_US
+        self._switch(rt, me, where={"offset": offset, "op": opname(code, offset)})
 
     # --- manual stepping -----------------------------------------------------------
 
@@ -154,7 +177,13 @@ class Scheduler:
 
     # --- the core ------------------------------------------------------------------
 
-    def _switch(self, rt: Runtime, me: ThreadInfo, leaving: bool = False) -> None:
+    def _switch(
+        self,
+        rt: Runtime,
+        me: ThreadInfo,
+        leaving: bool = False,
+        where: dict[str, Any] | None = None,
+    ) -> None:
         """At a scheduling point of ``me``: pick who runs next and hand over the baton.
         Returns when ``me`` runs again (at once if it is picked)."""
         self.steps += 1
@@ -164,7 +193,7 @@ class Scheduler:
                 rt.emit("run", state=RUNNING, info=me, line=None)
             return
         if me.state == RUNNING and not leaving:
-            rt.emit("preempt", state=RUNNABLE, info=me)
+            rt.emit("preempt", detail=where, state=RUNNABLE, info=me)
         self.current = nxt
         if nxt is not None:
             rt.emit("run", state=RUNNING, info=nxt, line=None)
@@ -206,8 +235,14 @@ class Scheduler:
         wait: _Wait = t.extra["wait"]
         wait.timed_out = timed_out
         t.extra["wait"] = None
-        rt.emit("wake", t.blocked_on[0] if t.blocked_on else None,
-                {"timed_out": True} if timed_out else {}, state=RUNNABLE, info=t, line=None)
+        rt.emit(
+            "wake",
+            t.blocked_on[0] if t.blocked_on else None,
+            {"timed_out": True} if timed_out else {},
+            state=RUNNABLE,
+            info=t,
+            line=None,
+        )
 
     def _advance_time(self, rt: Runtime, me: ThreadInfo, leaving: bool) -> list[ThreadInfo]:
         """Nothing can run now: jump virtual time to the earliest deadline, if any."""

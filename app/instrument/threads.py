@@ -47,6 +47,10 @@ class Thread:
         if rt is not None:
             self._info = rt.new_thread(name, daemon)
             self._name = self._info.name
+            # The code this thread will run, so bytecode stepping can check it saw it.
+            self._info.extra["code"] = getattr(target, "__code__", None) or getattr(
+                type(self).run, "__code__", None
+            )
             detail: dict[str, Any] = {"daemon": daemon}
             if target is not None:
                 detail["target"] = getattr(target, "__name__", repr(target))

@@ -17,14 +17,12 @@ import platform
 import sys
 import threading
 import time
-import traceback
 from typing import Any, BinaryIO
 
 from app.instrument import runtime
-from app.instrument.events import BLOCKED, DEAD, NEW, RUNNABLE
-from app.instrument.hooks import FreeHook
-from app.instrument.recorder import Final, Recorder
+from app.instrument.events import BLOCKED, DEAD, NEW
 from app.instrument.runtime import Runtime, ThreadInfo
+from app.runs.execution import OutputCapture, build_runtime, cut_off, run_main
 from app.runs.protocol import RunSpec, encode_message
 from app.scenarios import registry
 
@@ -42,20 +40,9 @@ class Worker:
         self._finish_lock = threading.Lock()
         self._stopped = threading.Event()
         self._sealed = False
-        self.hook = self._make_hook()
-        limits = spec["limits"]
-        clock = getattr(self.hook, "clock", time.perf_counter)  # virtual when controlled
-        self.recorder = Recorder(clock, limits["max_events"], self._on_event_limit)
-        self.rt = Runtime(self.recorder, self.hook, self.recorder.now, limits["max_threads"])
-
-    def _make_hook(self) -> Any:
-        if self.spec["mode"] == "controlled":
-            from app.instrument.scheduler import make_scheduler  # the controlled mode
-
-            return make_scheduler(self.spec, self)
-        return FreeHook()
-
-    # --- the run -------------------------------------------------------------------
+        self.rt = build_runtime(dict(spec), self)
+        self.hook = self.rt.hook
+        self.recorder = self.rt.recorder
 
     def run(self) -> None:
         scenario = registry.get(self.spec["scenario"])
@@ -65,41 +52,10 @@ class Worker:
         threading.Thread(target=self._writer, name="threadlab-writer", daemon=True).start()
         threading.Thread(target=self._commands, name="threadlab-commands", daemon=True).start()
         threading.Thread(target=self._watchdog, name="threadlab-watchdog", daemon=True).start()
-        sys.stdout = _OutputCapture(self.rt)
+        sys.stdout = OutputCapture(self.rt)
         runtime.install(self.rt)
-        main = self.rt.new_thread("MainThread", daemon=False)
-        self.rt.bind(main)
-        self.rt.emit("create", state=NEW, info=main, line=None)
-        self.rt.emit("start", state=RUNNABLE, info=main, line=None)
-        self.hook.starting(self.rt, main)
-        self.hook.begin(self.rt, main)
-        status, message = "finished", None
-        detail: dict[str, Any] = {}
-        try:
-            entry(**params)
-        except BaseException as exc:  # the scenario's own failure, reported, not raised
-            status, message = "failed", f"The scenario raised {type(exc).__name__}: {exc}"
-            detail = {"error": f"{type(exc).__name__}: {exc}", "traceback": _tb(exc)}
-        sys.stdout.flush()
-        waiting = [
-            t.name
-            for t in self.rt.threads
-            if t is not main and not t.daemon and t.state not in (DEAD, NEW)
-        ]
-        if waiting:  # the interpreter will wait for these before the process ends
-            detail["waiting_for"] = waiting
-        self.rt.emit("exit", detail=detail, state=DEAD, info=main, line=None)
-        main.done.release()
-        self.hook.end(self.rt, main)
-        self._wait_for_non_daemons()
+        status, message = run_main(self.rt, entry, params)
         self.finish(status, message)
-
-    def _wait_for_non_daemons(self) -> None:
-        # As the interpreter does at shutdown: wait for every started non-daemon thread.
-        for info in list(self.rt.threads):
-            if not info.daemon and info.state != NEW:
-                info.done.acquire()
-                info.done.release()
 
     def finish(self, status: str, message: str | None, **facts: Any) -> None:
         """End the run: seal the log, flush it, report, exit.  Callable from any thread,
@@ -110,19 +66,10 @@ class Worker:
         if self.hook.controlled:
             facts = {**self.hook.facts(), **facts}
         self._stopped.set()
-        # Daemon threads still alive when a run finishes are cut off, as at interpreter
-        # shutdown.  Any other ending freezes the picture as it was: a deadlocked run's
-        # threads stay Blocked for the class to see.
-        cut_off: list[Final] = []
-        if status == "finished":
-            cut_off = [
-                ("exit", t.name, DEAD, None, {"killed": "interpreter shutdown (daemon thread)"})
-                for t in self.rt.threads
-                if t.state not in (DEAD, NEW)
-            ]
+        last = cut_off(self.rt, status)
         with self._out_lock:  # the writer thread must not flush after the seal
             self._sealed = True
-        self._send(self.recorder.encode_batch(self.recorder.seal(cut_off)), force=True)
+        self._send(self.recorder.encode_batch(self.recorder.seal(last)), force=True)
         self._send(
             encode_message(
                 "done",
@@ -200,14 +147,6 @@ class Worker:
                     "condition or queue, and nothing can wake it.",
                 )
 
-    def _on_event_limit(self, seq: int) -> None:
-        limit = self.spec["limits"]["max_events"]
-        self.finish(
-            "failed",
-            f"The run was stopped after {limit:,} events (the event limit). "
-            "Try fewer threads or iterations.",
-        )
-
 
 def _all_stuck(threads: list[ThreadInfo]) -> list[ThreadInfo]:
     """The live threads if every one is blocked with no timeout (a sleep or a timed wait
@@ -233,36 +172,6 @@ def _stall_message(rt: Runtime) -> str:
         "controlled scheduler every wait must use app.instrument (sleep, Lock, Queue…): "
         "time.sleep or a plain threading primitive blocks where the scheduler cannot see."
     )
-
-
-class _OutputCapture:
-    """``sys.stdout`` inside a run: each printed line becomes an ``output`` event."""
-
-    def __init__(self, rt: Runtime) -> None:
-        self._rt = rt
-        self._partial: dict[int, str] = {}
-
-    def write(self, text: str) -> int:
-        key = threading.get_ident()
-        buffered = self._partial.pop(key, "") + text
-        *lines, rest = buffered.split("\n")
-        for line in lines:
-            self._rt.emit_run("output", detail={"text": line, "by": self._rt.me().name})
-        if rest:
-            self._partial[key] = rest
-        return len(text)
-
-    def flush(self) -> None:
-        for key, rest in list(self._partial.items()):
-            del self._partial[key]
-            self._rt.emit_run("output", detail={"text": rest})
-
-    def isatty(self) -> bool:
-        return False
-
-
-def _tb(exc: BaseException) -> str:
-    return "".join(traceback.format_exception(exc))
 
 
 def main() -> None:

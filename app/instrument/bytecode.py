@@ -1,0 +1,119 @@
+"""Bytecode granularity for the controlled scheduler (standard library only).
+
+With ``granularity: "bytecode"`` the scheduler may also switch threads between any two
+bytecode instructions of the scenario's own functions, so a plain ``counter += 1`` can
+tear between its load and its store, as it can on a real interpreter.
+
+- Python 3.11: ``sys.settrace`` installed inside each managed thread, with
+  ``f_trace_opcodes`` on for frames of the scenario's source file.
+- Python 3.12+: ``sys.monitoring`` INSTRUCTION events on the scenario's code objects.
+  Opcode tracing through ``sys.settrace`` there silently skips a thread's first trace
+  or a function's first call and can crash (CPython gh-114480).
+
+Either way, the steps each thread took are counted; a thread that ran scenario code but
+got no instruction step fails the run loudly instead of teaching a wrong interleaving.
+Bytecode differs between Python versions, so a bytecode run repeats exactly only on the
+same minor version.
+"""
+
+from __future__ import annotations
+
+import dis
+import sys
+from collections.abc import Callable, Iterator
+from types import CodeType, FrameType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.instrument.runtime import ThreadInfo
+
+TOOL_NAME = "threadlab"
+
+StepFn = Callable[[CodeType, int], None]
+
+
+def opname(code: CodeType, offset: int) -> str:
+    try:
+        return dis.opname[code.co_code[offset]]
+    except IndexError:
+        return "?"
+
+
+def code_objects(code: CodeType) -> Iterator[CodeType]:
+    """``code`` and every function body nested in it."""
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            yield from code_objects(const)
+
+
+class BytecodeStepper:
+    """Calls ``step(code, offset)`` before each instruction of the scenario's code, in
+    managed threads only."""
+
+    def __init__(self, files: set[str], step: StepFn) -> None:
+        self.files = files
+        self.step = step  # a C-level callable (a partial): no frame of its own, so the
+        # scheduler's events still find the scenario's line as their caller
+        self.counts: dict[str, int] = {}
+        self._tool: int | None = None
+
+    # --- 3.12+: sys.monitoring ------------------------------------------------------
+
+    def install_monitoring(self, modules: list[Any]) -> None:
+        mon = sys.monitoring  # type: ignore[attr-defined]
+        for tool in range(6):  # ids 0–5 are free for tools other than debuggers/profilers
+            if mon.get_tool(tool) is None:
+                mon.use_tool_id(tool, TOOL_NAME)
+                self._tool = tool
+                break
+        else:
+            raise RuntimeError("no free sys.monitoring tool id for bytecode stepping")
+        mon.register_callback(self._tool, mon.events.INSTRUCTION, self._on_instruction)
+        for module in modules:
+            for value in vars(module).values():
+                code = getattr(value, "__code__", None)
+                if isinstance(code, CodeType) and code.co_filename in self.files:
+                    for inner in code_objects(code):
+                        mon.set_local_events(self._tool, inner, mon.events.INSTRUCTION)
+
+    def _on_instruction(self, code: CodeType, offset: int) -> None:
+        self.step(code, offset)
+
+    def close(self) -> None:
+        """Stop stepping (3.12+: give the monitoring tool id back)."""
+        if self._tool is not None:
+            mon = sys.monitoring  # type: ignore[attr-defined]
+            mon.register_callback(self._tool, mon.events.INSTRUCTION, None)
+            mon.free_tool_id(self._tool)
+            self._tool = None
+
+    # --- 3.11: sys.settrace in each managed thread ----------------------------------
+
+    def install_in_thread(self) -> None:
+        if sys.version_info < (3, 12):
+            sys.settrace(self._trace_call)
+
+    def _trace_call(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "call" and frame.f_code.co_filename in self.files:
+            frame.f_trace_opcodes = True
+            frame.f_trace_lines = False
+            return self._trace_local
+        return None
+
+    def _trace_local(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "opcode":
+            self.step(frame.f_code, frame.f_lasti)
+        return self._trace_local
+
+    # --- the guard ------------------------------------------------------------------
+
+    def count(self, info: ThreadInfo) -> None:
+        self.counts[info.name] = self.counts.get(info.name, 0) + 1
+
+    def missed(self, info: ThreadInfo) -> bool:
+        """True if ``info`` ran scenario code yet no instruction step reached the
+        scheduler."""
+        code = info.extra.get("code")
+        ran_scenario = isinstance(code, CodeType) and code.co_filename in self.files
+        return ran_scenario and not self.counts.get(info.name)

@@ -1,0 +1,140 @@
+"""Running a scenario as a program would run (standard library only).
+
+Shared by the streaming worker (``worker.py``) and in-process trials (``trial.py``):
+build the run's recorder, hook and runtime from a spec; run the scenario's ``main`` as
+the run's MainThread; wait for non-daemon threads as the interpreter does at shutdown;
+list the daemon threads that shutdown cuts off.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import traceback
+from functools import partial
+from collections.abc import Callable
+from typing import Any
+
+from app.instrument.events import DEAD, NEW, RUNNABLE
+from app.instrument.hooks import FreeHook, Hook
+from app.instrument.recorder import Final, Recorder
+from app.instrument.runtime import Runtime
+from app.instrument.bytecode import BytecodeStepper
+from app.instrument.scheduler import RunControl, Scheduler, make_scheduler
+from app.scenarios import registry
+
+
+def build_runtime(spec: dict[str, Any], control: RunControl) -> Runtime:
+    """The recorder, hook and runtime of one run; the event limit ends it via
+    ``control``."""
+    limits = spec["limits"]
+    hook: Hook
+    if spec["mode"] == "controlled":
+        hook = make_scheduler(spec, control)
+        clock: Callable[[], float] = hook.clock
+    else:
+        hook, clock = FreeHook(), time.perf_counter
+
+    def on_limit(seq: int) -> None:
+        control.finish(
+            "failed",
+            f"The run was stopped after {limits['max_events']:,} events (the event limit). "
+            "Try fewer threads or iterations.",
+        )
+
+    recorder = Recorder(clock, limits["max_events"], on_limit)
+    rt = Runtime(recorder, hook, recorder.now, limits["max_threads"])
+    if isinstance(hook, Scheduler) and spec["options"].get("granularity") == "bytecode":
+        _step_bytecodes(rt, hook, spec["scenario"])
+    return rt
+
+
+def _step_bytecodes(rt: Runtime, scheduler: Scheduler, scenario_id: str) -> None:
+    module = sys.modules[registry.get(scenario_id).module]
+    stepper = BytecodeStepper({module.__file__ or ""}, partial(scheduler.bytecode_step, rt))
+    scheduler.stepper = stepper
+    if sys.version_info >= (3, 12):
+        stepper.install_monitoring([module])
+
+
+def run_main(
+    rt: Runtime, entry: Callable[..., Any], params: dict[str, Any]
+) -> tuple[str, str | None]:
+    """Run ``entry(**params)`` as the run's MainThread in the calling OS thread, then
+    wait for the non-daemon threads.  Returns (status, message) if the run gets that far
+    (a deadlock or a limit ends it from elsewhere first)."""
+    hook = rt.hook
+    main = rt.new_thread("MainThread", daemon=False)
+    main.extra["code"] = getattr(entry, "__code__", None)
+    rt.bind(main)
+    rt.emit("create", state=NEW, info=main, line=None)
+    rt.emit("start", state=RUNNABLE, info=main, line=None)
+    hook.starting(rt, main)
+    hook.begin(rt, main)
+    status, message = "finished", None
+    detail: dict[str, Any] = {}
+    try:
+        entry(**params)
+    except BaseException as exc:  # the scenario's own failure: reported, not raised
+        status, message = "failed", f"The scenario raised {type(exc).__name__}: {exc}"
+        detail = {
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": "".join(traceback.format_exception(exc)),
+        }
+    flush = getattr(sys.stdout, "flush", None)
+    if flush is not None:
+        flush()
+    waiting = [
+        t.name for t in rt.threads if t is not main and not t.daemon and t.state not in (DEAD, NEW)
+    ]
+    if waiting:  # the interpreter waits for these before the process ends
+        detail["waiting_for"] = waiting
+    rt.emit("exit", detail=detail, state=DEAD, info=main, line=None)
+    main.done.release()
+    hook.end(rt, main)
+    # As the interpreter does at shutdown: wait for every started non-daemon thread.
+    for info in list(rt.threads):
+        if not info.daemon and info.state != NEW:
+            info.done.acquire()
+            info.done.release()
+    return status, message
+
+
+def cut_off(rt: Runtime, status: str) -> list[Final]:
+    """Daemon threads still alive when a run finishes are cut off, as at interpreter
+    shutdown.  Any other ending freezes the picture as it was: a deadlocked run's
+    threads stay Blocked for the class to see."""
+    if status != "finished":
+        return []
+    return [
+        ("exit", t.name, DEAD, None, {"killed": "interpreter shutdown (daemon thread)"})
+        for t in rt.threads
+        if t.state not in (DEAD, NEW)
+    ]
+
+
+class OutputCapture:
+    """``sys.stdout`` inside a run: each printed line becomes an ``output`` event."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self._rt = rt
+        self._partial: dict[int, str] = {}
+
+    def write(self, text: str) -> int:
+        key = threading.get_ident()
+        buffered = self._partial.pop(key, "") + text
+        *lines, rest = buffered.split("\n")
+        for line in lines:
+            self._rt.emit_run("output", detail={"text": line, "by": self._rt.me().name})
+        if rest:
+            self._partial[key] = rest
+        return len(text)
+
+    def flush(self) -> None:
+        for key, rest in list(self._partial.items()):
+            del self._partial[key]
+            self._rt.emit_run("output", detail={"text": rest})
+
+    def isatty(self) -> bool:
+        return False

@@ -1,0 +1,93 @@
+""" "Break it": try seeds until one reaches a goal (standard library only).
+
+    python -m app.runs.search     spec on stdin, messages on stdout
+
+Spec: {"scenario", "params", "goal": deadlock | lost_update | any_failure,
+"policy": random | pct | mixed, "budget": tries, "first_seed": int}.  Messages, one JSON
+object a line: {"msg": "progress", "tries", "budget"} now and then, and last
+{"msg": "done", "found": bool, "seed", "policy", "tries", "verdict", "message"}.
+
+All tries run in this one process (``trial.py``).  ``mixed`` alternates seeded random
+and PCT: random finds small lock-order deadlocks and lost updates most often, PCT the
+ordering bugs with a long gap that random almost never hits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from app.analysis import conclude
+from app.analysis.goals import reached
+from app.runs.protocol import encode_message
+from app.runs.trial import run_trial
+
+PROGRESS_EVERY = 10
+MAX_PARKED_THREADS = 500  # threads left parked by deadlocked tries before we stop
+
+
+def policy_for(policy: str, attempt: int) -> str:
+    if policy == "mixed":
+        return "random" if attempt % 2 == 0 else "pct"
+    return policy
+
+
+def search(spec: dict[str, Any], report: Callable[[int], None]) -> dict[str, Any]:
+    goal, budget = spec["goal"], int(spec["budget"])
+    first_seed = int(spec.get("first_seed", 0))
+    steps_seen = 0
+    for attempt in range(budget):
+        seed, policy = first_seed + attempt, policy_for(spec["policy"], attempt)
+        options = {"pct_steps": max(steps_seen, 50)} if policy == "pct" else {}
+        trial = run_trial(spec["scenario"], spec["params"], seed, policy, options)
+        steps_seen = max(steps_seen, int(trial.facts.get("steps", 0)))
+        verdict = conclude(spec["scenario"], spec["params"], trial.events, trial.status).verdict
+        if reached(goal, trial.status, verdict):
+            return {
+                "found": True,
+                "seed": seed,
+                "policy": policy,
+                "tries": attempt + 1,
+                "verdict": verdict,
+                "message": None,
+            }
+        if (attempt + 1) % PROGRESS_EVERY == 0:
+            report(attempt + 1)
+        if threading.active_count() > MAX_PARKED_THREADS:
+            return _not_found(attempt + 1, "Stopped early: too many deadlocked tries.")
+    return _not_found(budget, None)
+
+
+def _not_found(tries: int, message: str | None) -> dict[str, Any]:
+    return {
+        "found": False,
+        "seed": None,
+        "policy": None,
+        "tries": tries,
+        "verdict": None,
+        "message": message,
+    }
+
+
+def main() -> None:
+    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)  # nothing but protocol lines on the pipe
+    spec = json.loads(sys.stdin.readline())
+
+    def report(tries: int) -> None:
+        out.write(encode_message("progress", tries=tries, budget=spec["budget"]))
+
+    try:
+        result = search(spec, report)
+    except Exception as exc:
+        result = _not_found(0, f"The search failed: {type(exc).__name__}: {exc}")
+    out.write(encode_message("done", **result))
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

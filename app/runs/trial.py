@@ -1,0 +1,102 @@
+"""One controlled run inside the calling process, its log kept in memory (standard
+library only).
+
+The "Break it" search tries hundreds of seeds; a process per try would cost more than
+the tries themselves, so tries run here, one after another.  A try that deadlocks
+leaves its threads parked forever (a deadlocked thread cannot be killed); they are
+daemons and hold nothing but their own batons, and the search process ends soon after.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.instrument import runtime
+from app.instrument.events import Event
+from app.runs.execution import OutputCapture, build_runtime, cut_off, run_main
+from app.scenarios import registry
+
+DEFAULT_LIMITS = {"wall_time": 20.0, "max_events": 200_000, "max_threads": 64, "idle_time": 0}
+
+
+@dataclass
+class TrialResult:
+    status: str
+    message: str | None
+    events: list[Event]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+class _TrialControl:
+    """``RunControl`` for a trial: an ending is noted, and the thread that ends the run
+    (it holds the scheduler's baton) parks for good instead of exiting the process."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self._lock = threading.Lock()
+        self.status = "finished"
+        self.message: str | None = None
+        self.facts: dict[str, Any] = {}
+
+    def finish(self, status: str, message: str | None, **facts: Any) -> None:
+        with self._lock:
+            first = not self.done.is_set()
+            if first:
+                self.status, self.message, self.facts = status, message, facts
+                self.done.set()
+        if threading.current_thread().daemon and status != "finished":
+            threading.Event().wait()  # park: this run is over, its threads with it
+
+    def send_message(self, msg: str, **fields: Any) -> None:
+        return None  # nobody listens to a trial
+
+
+def run_trial(
+    scenario_id: str,
+    params: dict[str, Any],
+    seed: int,
+    policy: str,
+    options: dict[str, Any] | None = None,
+    limits: dict[str, Any] | None = None,
+    timeout: float = 20.0,
+) -> TrialResult:
+    """Run one controlled trial to its end; the log comes back in memory."""
+    if policy == "manual":
+        raise ValueError("A trial cannot be stepped by hand; use a run with policy manual.")
+    scenario = registry.get(scenario_id)
+    params = scenario.validate(params)
+    entry = registry.main_function(scenario)
+    spec = {
+        "scenario": scenario_id,
+        "mode": "controlled",
+        "seed": seed,
+        "policy": policy,
+        "options": options or {},
+        "limits": {**DEFAULT_LIMITS, **(limits or {})},
+    }
+    control = _TrialControl()
+    rt = build_runtime(spec, control)
+    runtime.install(rt)
+    saved_stdout, sys.stdout = sys.stdout, OutputCapture(rt)  # type: ignore[assignment]
+
+    def main_thread() -> None:
+        status, message = run_main(rt, entry, params)
+        control.finish(status, message)
+
+    try:
+        threading.Thread(target=main_thread, name="threadlab-trial", daemon=True).start()
+        if not control.done.wait(timeout):
+            control.finish("timed_out", f"The trial ran past {timeout:g} s.")
+    finally:
+        runtime.install(None)
+        sys.stdout = saved_stdout
+        stepper = getattr(rt.hook, "stepper", None)
+        if stepper is not None:
+            stepper.close()
+    records = rt.recorder.seal(cut_off(rt, control.status))
+    events = [rt.recorder.to_event(r) for r in records]
+    facts = {**rt.hook.facts(), **control.facts} if rt.hook.controlled else control.facts
+    return TrialResult(control.status, control.message, events, facts)
