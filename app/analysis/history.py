@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.analysis.timeline import Timeline
 from app.instrument.events import TRANSITIONS, Event
 
 LOCKS = ("Lock", "RLock")
@@ -51,6 +52,7 @@ class History:
     last_t: float = 0.0
     outputs: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # thread → exception it died of
+    timeline: Timeline = field(default_factory=Timeline)  # the order of it all, for verdicts
 
     def apply(self, ev: Event) -> None:
         seq = ev["seq"]
@@ -60,6 +62,7 @@ class History:
         if ev["t"] < self.last_t:
             self._problem(ev, f"t went back from {self.last_t} to {ev['t']}")
         self.last_t = max(self.last_t, ev["t"])
+        self.timeline.add(ev)
         if ev["thread"] is not None:
             self._thread_event(ev)
         elif ev["kind"] == "output":

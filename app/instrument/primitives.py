@@ -564,9 +564,7 @@ class Barrier:
         _hook(rt).point(rt)
         with self._mon:
             if self._count > 0:
-                if self._state == 0:
-                    self._state = -1
-                elif self._state == -2:
+                if self._state == 0 or self._state == -2:
                     self._state = -1
             else:
                 self._state = 0

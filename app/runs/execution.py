@@ -12,15 +12,15 @@ import sys
 import threading
 import time
 import traceback
-from functools import partial
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+from app.instrument.bytecode import BytecodeStepper
 from app.instrument.events import DEAD, NEW, RUNNABLE
 from app.instrument.hooks import FreeHook, Hook
 from app.instrument.recorder import Final, Recorder
 from app.instrument.runtime import Runtime
-from app.instrument.bytecode import BytecodeStepper
 from app.instrument.scheduler import RunControl, Scheduler, make_scheduler
 from app.scenarios import registry
 

@@ -19,7 +19,14 @@ from typing import Any
 ABOUT_MARKER = "# ---- about this scenario"
 
 # Registry order is the order of the home page: (module name, id).
-MODULES: tuple[str, ...] = ("race", "race_locked")
+MODULES: tuple[str, ...] = (
+    "thread_basics",
+    "lifecycle",
+    "join_timeout",
+    "daemon",
+    "race",
+    "race_locked",
+)
 
 GROUPS: dict[str, str] = {
     "Basics": "Threads are born, run, wait and die: the lifecycle every later demo builds on.",
