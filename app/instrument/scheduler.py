@@ -49,11 +49,14 @@ class _Wait:
     """Why a Blocked thread waits: ``ready()`` says it may go on; ``deadline_us`` ends
     the wait anyway (a timeout or a sleep)."""
 
-    __slots__ = ("deadline_us", "ready", "timed_out")
+    __slots__ = ("deadline_us", "ready", "sleep", "timed_out")
 
-    def __init__(self, ready: Callable[[], bool], deadline_us: int | None) -> None:
+    def __init__(
+        self, ready: Callable[[], bool], deadline_us: int | None, sleep: bool = False
+    ) -> None:
         self.ready = ready
         self.deadline_us = deadline_us
+        self.sleep = sleep  # a sleep ends at its deadline: that is no timeout
         self.timed_out = False
 
 
@@ -126,7 +129,7 @@ class Scheduler:
     def sleep(self, rt: Runtime, seconds: float, reason: str) -> None:
         me = rt.me()
         rt.block(None, reason, seconds=seconds)
-        me.extra["wait"] = _Wait(_never, self._deadline(seconds))
+        me.extra["wait"] = _Wait(_never, self._deadline(seconds), sleep=True)
         self._switch(rt, me)
 
     def starting(self, rt: Runtime, info: ThreadInfo) -> None:
@@ -238,7 +241,7 @@ class Scheduler:
         rt.emit(
             "wake",
             t.blocked_on[0] if t.blocked_on else None,
-            {"timed_out": True} if timed_out else {},
+            {"timed_out": True} if timed_out and not wait.sleep else {},
             state=RUNNABLE,
             info=t,
             line=None,

@@ -22,10 +22,9 @@ from app.instrument.hooks import FreeHook, Hook
 from app.instrument.recorder import Final, Recorder
 from app.instrument.runtime import Runtime
 from app.instrument.scheduler import RunControl, Scheduler, make_scheduler
-from app.scenarios import registry
 
 
-def build_runtime(spec: dict[str, Any], control: RunControl) -> Runtime:
+def build_runtime(spec: dict[str, Any], control: RunControl, entry: Callable[..., Any]) -> Runtime:
     """The recorder, hook and runtime of one run; the event limit ends it via
     ``control``."""
     limits = spec["limits"]
@@ -46,12 +45,12 @@ def build_runtime(spec: dict[str, Any], control: RunControl) -> Runtime:
     recorder = Recorder(clock, limits["max_events"], on_limit)
     rt = Runtime(recorder, hook, recorder.now, limits["max_threads"])
     if isinstance(hook, Scheduler) and spec["options"].get("granularity") == "bytecode":
-        _step_bytecodes(rt, hook, spec["scenario"])
+        _step_bytecodes(rt, hook, entry)
     return rt
 
 
-def _step_bytecodes(rt: Runtime, scheduler: Scheduler, scenario_id: str) -> None:
-    module = sys.modules[registry.get(scenario_id).module]
+def _step_bytecodes(rt: Runtime, scheduler: Scheduler, entry: Callable[..., Any]) -> None:
+    module = sys.modules[entry.__module__]
     stepper = BytecodeStepper({module.__file__ or ""}, partial(scheduler.bytecode_step, rt))
     scheduler.stepper = stepper
     if sys.version_info >= (3, 12):

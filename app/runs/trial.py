@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,16 +62,27 @@ def run_trial(
     policy: str,
     options: dict[str, Any] | None = None,
     limits: dict[str, Any] | None = None,
-    timeout: float = 20.0,
+    timeout: float = 10.0,
 ) -> TrialResult:
-    """Run one controlled trial to its end; the log comes back in memory."""
+    """Run one controlled trial of a registered scenario; the log comes back in memory."""
+    scenario = registry.get(scenario_id)
+    entry = registry.main_function(scenario)
+    return run_controlled(entry, scenario.validate(params), seed, policy, options, limits, timeout)
+
+
+def run_controlled(
+    entry: Callable[..., Any],
+    params: dict[str, Any],
+    seed: int,
+    policy: str,
+    options: dict[str, Any] | None = None,
+    limits: dict[str, Any] | None = None,
+    timeout: float = 10.0,
+) -> TrialResult:
+    """Run ``entry(**params)`` under the controlled scheduler, in this process."""
     if policy == "manual":
         raise ValueError("A trial cannot be stepped by hand; use a run with policy manual.")
-    scenario = registry.get(scenario_id)
-    params = scenario.validate(params)
-    entry = registry.main_function(scenario)
     spec = {
-        "scenario": scenario_id,
         "mode": "controlled",
         "seed": seed,
         "policy": policy,
@@ -78,7 +90,7 @@ def run_trial(
         "limits": {**DEFAULT_LIMITS, **(limits or {})},
     }
     control = _TrialControl()
-    rt = build_runtime(spec, control)
+    rt = build_runtime(spec, control, entry)
     runtime.install(rt)
     saved_stdout, sys.stdout = sys.stdout, OutputCapture(rt)  # type: ignore[assignment]
 

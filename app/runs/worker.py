@@ -40,21 +40,21 @@ class Worker:
         self._finish_lock = threading.Lock()
         self._stopped = threading.Event()
         self._sealed = False
-        self.rt = build_runtime(dict(spec), self)
+        scenario = registry.get(spec["scenario"])
+        self.params = scenario.validate(spec["params"])
+        self.entry = registry.main_function(scenario)
+        self.rt = build_runtime(dict(spec), self, self.entry)
         self.hook = self.rt.hook
         self.recorder = self.rt.recorder
 
     def run(self) -> None:
-        scenario = registry.get(self.spec["scenario"])
-        params = scenario.validate(self.spec["params"])
-        entry = registry.main_function(scenario)
         self._send(encode_message("ready", python=platform.python_version()))
         threading.Thread(target=self._writer, name="threadlab-writer", daemon=True).start()
         threading.Thread(target=self._commands, name="threadlab-commands", daemon=True).start()
         threading.Thread(target=self._watchdog, name="threadlab-watchdog", daemon=True).start()
         sys.stdout = OutputCapture(self.rt)
         runtime.install(self.rt)
-        status, message = run_main(self.rt, entry, params)
+        status, message = run_main(self.rt, self.entry, self.params)
         self.finish(status, message)
 
     def finish(self, status: str, message: str | None, **facts: Any) -> None:
