@@ -90,7 +90,7 @@ class Recorder:
     def take(self) -> list[Record]:
         """The next gap-free run of records in seq order, t clamped to never decrease."""
         with self._take_lock:
-            batch, self.pending[:] = self.pending[:], []
+            batch = self._drain()
             held = self._held
             for rec in batch:
                 held[rec[0]] = rec
@@ -105,6 +105,21 @@ class Recorder:
                 seq += 1
             self._emitted, self._last_t = seq - 1, last_t
             return out
+
+    def _drain(self) -> list[Record]:
+        """Take what is pending.  Hot paths append to this very list concurrently: copy
+        the first n, then delete the first n (one atomic step under the GIL), so an
+        append in between lands past n and waits for the next drain."""
+        pending = self.pending
+        if not self.atomic:
+            with self.lock:
+                batch = pending[:]
+                pending.clear()
+            return batch
+        n = len(pending)
+        batch = pending[:n]
+        del pending[:n]
+        return batch
 
     def seal(self, last: list[Final]) -> list[Record]:
         """Stop recording and return what is left: the gap-free remainder, then ``last``

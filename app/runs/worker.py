@@ -48,7 +48,7 @@ class Worker:
         self.recorder = self.rt.recorder
 
     def run(self) -> None:
-        self._send(encode_message("ready", python=platform.python_version()))
+        self.send_message("ready", python=platform.python_version())
         threading.Thread(target=self._writer, name="threadlab-writer", daemon=True).start()
         threading.Thread(target=self._commands, name="threadlab-commands", daemon=True).start()
         threading.Thread(target=self._watchdog, name="threadlab-watchdog", daemon=True).start()
@@ -67,20 +67,15 @@ class Worker:
             facts = {**self.hook.facts(), **facts}
         self._stopped.set()
         last = cut_off(self.rt, status)
-        with self._out_lock:  # the writer thread must not flush after the seal
-            self._sealed = True
-        self._send(self.recorder.encode_batch(self.recorder.seal(last)), force=True)
-        self._send(
-            encode_message(
-                "done",
-                status=status,
-                message=message,
-                python=platform.python_version(),
-                facts=facts,
-            ),
-            force=True,
+        done = encode_message(
+            "done", status=status, message=message, python=platform.python_version(), facts=facts
         )
-        self.out.flush()
+        # Under the pipe's lock: a batch the writer thread is still encoding goes out
+        # first, and nothing after the seal.  (Regression: the seal used to overtake an
+        # in-flight batch, which was then dropped — the run lost its first events.)
+        with self._out_lock:
+            self._sealed = True
+            self._write(self.recorder.encode_batch(self.recorder.seal(last)) + done)
         os._exit(0)
 
     # --- background threads --------------------------------------------------------
@@ -90,24 +85,28 @@ class Worker:
             self._flush()
 
     def _flush(self) -> None:
-        data = self.recorder.encode_batch(self.recorder.take())
-        if data:
-            self._send(data)
+        """Send what has been recorded: take, encode and write as one step under the
+        pipe's lock, so batches leave in seq order and never after the seal."""
+        with self._out_lock:
+            if not self._sealed:
+                self._write(self.recorder.encode_batch(self.recorder.take()))
 
     def send_message(self, msg: str, **fields: Any) -> None:
-        """A protocol message to the manager (not an event), flushed at once."""
-        self._flush()  # the events before it must be there first
-        self._send(encode_message(msg, **fields))
-
-    def _send(self, data: bytes, force: bool = False) -> None:
+        """A protocol message to the manager (not an event), after the events before it."""
         with self._out_lock:
-            if self._sealed and not force:
-                return
-            try:
-                self.out.write(data)
-                self.out.flush()
-            except BrokenPipeError:  # the manager is gone: nobody to report to
-                os._exit(1)
+            if not self._sealed:
+                self._write(
+                    self.recorder.encode_batch(self.recorder.take()) + encode_message(msg, **fields)
+                )
+
+    def _write(self, data: bytes) -> None:
+        if not data:
+            return
+        try:
+            self.out.write(data)
+            self.out.flush()
+        except BrokenPipeError:  # the manager is gone: nobody to report to
+            os._exit(1)
 
     def _commands(self) -> None:
         for line in sys.stdin:
