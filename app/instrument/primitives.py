@@ -51,6 +51,14 @@ def _name(rt: Runtime | None, name: str | None, prefix: str) -> str:
     return rt.auto_name(prefix) if rt is not None else prefix
 
 
+def _owner_id() -> object:
+    """Who owns an RLock.  Inside a run: the run's thread, not the OS thread ident —
+    CPython reuses the ident of a dead thread for a new one, which would let the new
+    thread 're-enter' a lock its dead predecessor never released."""
+    rt = runtime.current
+    return rt.me() if rt is not None else get_ident()
+
+
 def _lock_timeout(blocking: bool, timeout: float) -> float | None:
     """threading's (blocking, timeout) as the hook's timeout: None forever, 0 no wait."""
     if not blocking:
@@ -145,7 +153,7 @@ class RLock:
 
     def __init__(self, *, name: str | None = None) -> None:
         self._raw = allocate_lock()
-        self._owner: int | None = None
+        self._owner: object = None
         self._count = 0
         rt = runtime.current
         self.name = _name(rt, name, "RLock")
@@ -153,7 +161,7 @@ class RLock:
             rt.declare(self.name, "RLock")
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        me = get_ident()
+        me = _owner_id()
         wait = _lock_timeout(blocking, timeout)
         rt = runtime.current
         hook = _hook(rt)
@@ -169,7 +177,7 @@ class RLock:
         return True
 
     def release(self) -> None:
-        if self._owner != get_ident():
+        if self._owner != _owner_id():
             raise RuntimeError("cannot release un-acquired lock")
         rt = runtime.current
         _hook(rt).point(rt)
@@ -186,16 +194,16 @@ class RLock:
         self.release()
 
     def _is_owned(self) -> bool:
-        return self._owner == get_ident()
+        return self._owner == _owner_id()
 
-    def _release_save(self) -> tuple[int, int | None]:
+    def _release_save(self) -> tuple[int, object]:
         saved = (self._count, self._owner)
         _emit(runtime.current, "release", self.name, {"depth": 0, "released": self._count})
         self._count, self._owner = 0, None
         self._raw.release()
         return saved
 
-    def _acquire_restore(self, saved: tuple[int, int | None]) -> None:
+    def _acquire_restore(self, saved: tuple[int, object]) -> None:
         rt = runtime.current
         _hook(rt).acquire(rt, self._raw, None, self.name, "acquire")
         self._count, self._owner = saved

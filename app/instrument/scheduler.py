@@ -77,7 +77,8 @@ class Scheduler:
         self.policy = policy
         self.control = control
         self.now_us = 0
-        self.threads: list[ThreadInfo] = []
+        self.threads: list[ThreadInfo] = []  # every managed thread, in creation order
+        self.live: list[ThreadInfo] = []  # those not yet ended, in creation order
         self.current: ThreadInfo | None = None
         self.steps = 0  # scheduling points so far
         self.schedule: list[str] = []  # the pick at every point with a real choice
@@ -138,6 +139,7 @@ class Scheduler:
         info.extra["baton"] = baton
         info.extra["wait"] = None
         self.threads.append(info)
+        self.live.append(info)
 
     def begin(self, rt: Runtime, info: ThreadInfo) -> None:
         if self.current is None:  # the main thread: it starts with the baton
@@ -157,6 +159,7 @@ class Scheduler:
                 "run would show a false interleaving. Use granularity 'operation'.",
                 **self.facts(),
             )
+        self.live.remove(info)
         self._switch(rt, info, leaving=True)
 
     def bytecode_step(self, rt: Runtime, code: CodeType, offset: int) -> None:
@@ -218,19 +221,24 @@ class Scheduler:
         return chosen
 
     def _runnable(self, rt: Runtime, me: ThreadInfo, leaving: bool) -> list[ThreadInfo]:
+        """The threads that may run now, in creation order; Blocked threads whose wait
+        is over are woken first (a ``wake`` event each)."""
         out = []
-        for t in self.threads:
-            if t.state == BLOCKED:
-                wait: _Wait | None = t.extra.get("wait")
-                if wait is not None and wait.ready():
+        now = self.now_us
+        for t in self.live:
+            state = t.state
+            if state == BLOCKED:
+                wait: _Wait | None = t.extra["wait"]
+                if wait is None:
+                    continue
+                if wait.ready():
                     self._wake(rt, t, timed_out=False)
-                elif (
-                    wait is not None
-                    and wait.deadline_us is not None
-                    and self.now_us >= wait.deadline_us
-                ):
+                elif wait.deadline_us is not None and now >= wait.deadline_us:
                     self._wake(rt, t, timed_out=True)
-            if t.state in (RUNNABLE, RUNNING) and not (leaving and t is me):
+                else:
+                    continue
+                out.append(t)
+            elif state == RUNNABLE or state == RUNNING:
                 out.append(t)
         return out
 
@@ -251,7 +259,7 @@ class Scheduler:
         """Nothing can run now: jump virtual time to the earliest deadline, if any."""
         deadlines = [
             t.extra["wait"].deadline_us
-            for t in self.threads
+            for t in self.live
             if t.state == BLOCKED and t.extra.get("wait") and t.extra["wait"].deadline_us
         ]
         if not deadlines:
@@ -260,7 +268,7 @@ class Scheduler:
         return self._runnable(rt, me, leaving)
 
     def _nothing_runnable(self, rt: Runtime) -> None:
-        stuck = [t for t in self.threads if t.state == BLOCKED]
+        stuck = [t for t in self.live if t.state == BLOCKED]
         if any(not t.daemon for t in stuck):
             names = ", ".join(t.name for t in stuck)
             self.control.finish(

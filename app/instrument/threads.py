@@ -44,6 +44,9 @@ class Thread:
         self._daemon = daemon
         self._started = False
         self._os_thread: threading.Thread | None = None
+        # As threading does: a given name is made a str (a non-str would break the
+        # event contract), an empty one means "no name".
+        name = str(name) if name else None
         if rt is not None:
             self._info = rt.new_thread(name, daemon)
             self._name = self._info.name
@@ -56,7 +59,8 @@ class Thread:
                 detail["target"] = getattr(target, "__name__", repr(target))
             rt.emit("create", detail=detail, state=NEW, info=self._info)
         else:
-            self._name = name or threading.Thread().name  # the standard "Thread-N"
+            # The standard "Thread-N (target)": threading names a thread after its target.
+            self._name = name or threading.Thread(target=target).name
 
     @property
     def name(self) -> str:
