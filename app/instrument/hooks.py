@@ -52,6 +52,9 @@ class Hook(Protocol):
     def end(self, rt: Runtime, info: ThreadInfo) -> None:
         """Called last thing in a thread, after its ``exit`` event."""
 
+    def close(self) -> None:
+        """The run is over."""
+
 
 class FreeHook:
     """``free`` mode: real threads, real blocking; the OS and the GIL decide."""
@@ -93,6 +96,9 @@ class FreeHook:
         rt.emit("run", state=RUNNING, info=info, line=None)
 
     def end(self, rt: Runtime, info: ThreadInfo) -> None:
+        return None
+
+    def close(self) -> None:
         return None
 
 

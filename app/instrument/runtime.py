@@ -62,6 +62,7 @@ class Runtime:
         self.clock = clock
         self.max_threads = max_threads
         self.threads: list[ThreadInfo] = []
+        self.adopted: list[ThreadInfo] = []  # threads not started by traced Thread
         self._local = threading.local()
         self._counters: dict[str, int] = {}
         self._names: set[str] = set()
@@ -71,10 +72,14 @@ class Runtime:
     # --- threads -------------------------------------------------------------------
 
     def me(self) -> ThreadInfo:
-        """The calling thread's info; a thread the run did not create is adopted."""
+        """The calling thread's info.  In free mode a thread the run did not create (a
+        ThreadPoolExecutor worker) is adopted; the controlled scheduler cannot steer a
+        stranger (e.g. a thread left over from an earlier trial), so it parks for good."""
         try:
             return self._local.info  # type: ignore[no-any-return]
         except AttributeError:
+            if self.controlled:
+                park_forever()
             return self._adopt()
 
     def bind(self, info: ThreadInfo) -> None:
@@ -97,12 +102,28 @@ class Runtime:
 
     def _adopt(self) -> ThreadInfo:
         # A thread started behind our back (e.g. by ThreadPoolExecutor): give it a life.
-        info = self.new_thread(threading.current_thread().name, daemon=True)
+        # Its end is noticed by ``reap_adopted`` (not by a hook in the dying thread:
+        # Python code run during a thread's teardown can crash the interpreter).
+        os_thread = threading.current_thread()
+        info = self.new_thread(os_thread.name, daemon=True)
+        info.extra["os_thread"] = os_thread
         self.bind(info)
+        with self._lock:
+            self.adopted.append(info)
         self.emit("create", state=NEW, info=info, detail={"adopted": True})
         self.emit("start", state=RUNNABLE, info=info)
         self.emit("run", state=RUNNING, info=info)
         return info
+
+    def reap_adopted(self) -> None:
+        """Record the exit of every adopted thread that has ended since the last call."""
+        with self._lock:
+            ended = [t for t in self.adopted if not t.extra["os_thread"].is_alive()]
+            for info in ended:
+                self.adopted.remove(info)
+        for info in ended:
+            self.emit("exit", state=DEAD, info=info, line=None)
+            info.done.release()
 
     # --- names ---------------------------------------------------------------------
 
@@ -188,6 +209,13 @@ class Runtime:
         info = self.me()
         info.blocked_on = (obj, reason, detail.get("timeout"))
         self.emit("block", obj, {"reason": reason, **detail}, state=BLOCKED, info=info)
+
+
+def park_forever() -> None:
+    """Stop the calling thread for good (it must be a daemon thread)."""
+    lock = threading.Lock()
+    lock.acquire()
+    lock.acquire()
 
 
 def caller_line() -> int | None:

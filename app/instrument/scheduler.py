@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from app.instrument.bytecode import BytecodeStepper, opname
 from app.instrument.events import BLOCKED, RUNNABLE, RUNNING
 from app.instrument.policies import Policy, make_policy
+from app.instrument.runtime import park_forever
 
 if TYPE_CHECKING:
     from _thread import LockType
@@ -87,6 +88,7 @@ class Scheduler:
         self._steps_in: queue.Queue[str] = queue.Queue()
         self.awaiting_step = False
         self.stepper: BytecodeStepper | None = None  # set for bytecode granularity
+        self.closed = False
 
     # --- time ----------------------------------------------------------------------
 
@@ -178,6 +180,10 @@ class Scheduler:
         """A step command from the run's creator (worker's command thread)."""
         self._steps_in.put(thread)
 
+    def close(self) -> None:
+        """The run has ended: every thread that reaches a scheduling point parks."""
+        self.closed = True
+
     def facts(self) -> dict[str, Any]:
         return {"steps": self.steps, "schedule": self.schedule, "policy": self.policy.name}
 
@@ -192,6 +198,8 @@ class Scheduler:
     ) -> None:
         """At a scheduling point of ``me``: pick who runs next and hand over the baton.
         Returns when ``me`` runs again (at once if it is picked)."""
+        if self.closed:  # the run is over: its threads stop where they stand
+            park_forever()
         self.steps += 1
         nxt = self._pick(rt, me, leaving)
         if nxt is me:
@@ -238,7 +246,7 @@ class Scheduler:
                 else:
                     continue
                 out.append(t)
-            elif state == RUNNABLE or state == RUNNING:
+            elif state in (RUNNABLE, RUNNING):
                 out.append(t)
         return out
 

@@ -106,6 +106,7 @@ def cut_off(rt: Runtime, status: str) -> list[Final]:
     threads stay Blocked for the class to see."""
     if status != "finished":
         return []
+    rt.reap_adopted()
     return [
         ("exit", t.name, DEAD, None, {"killed": "interpreter shutdown (daemon thread)"})
         for t in rt.threads

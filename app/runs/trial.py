@@ -103,6 +103,7 @@ def run_controlled(
         if not control.done.wait(timeout):
             control.finish("timed_out", f"The trial ran past {timeout:g} s.")
     finally:
+        rt.hook.close()  # leftover threads (daemons, a cut-off run) park, never roam on
         runtime.install(None)
         sys.stdout = saved_stdout
         stepper = getattr(rt.hook, "stepper", None)

@@ -87,6 +87,7 @@ class Worker:
     def _flush(self) -> None:
         """Send what has been recorded: take, encode and write as one step under the
         pipe's lock, so batches leave in seq order and never after the seal."""
+        self.rt.reap_adopted()
         with self._out_lock:
             if not self._sealed:
                 self._write(self.recorder.encode_batch(self.recorder.take()))
