@@ -40,3 +40,5 @@ class Settings(BaseSettings):
         2_000_000, ge=0, description="Events of ended runs kept in memory (~1 KB each)."
     )
     keepalive: float = Field(15.0, gt=0, description="Seconds between SSE keep-alive comments.")
+    max_searches: int = Field(2, ge=1, le=16, description='"Break it" searches at once.')
+    search_time: float = Field(60.0, gt=0, le=3600, description="Seconds a search may take.")

@@ -1,0 +1,214 @@
+"""Watching one worker: spec in, events into the run's log, limits enforced, outcome out.
+
+How a run ends (the process group is killed in every case, see ``WorkerProcess.close``):
+
+    worker sends done ──▶ wait ≤ EXIT_GRACE for EOF ──▶ status from ``done``
+    worker exits without done ──────────────────────▶ failed (+ exit code, stderr tail)
+    wall time passes ───────────────────────────────▶ kill ──▶ timed_out
+    cancel ──▶ {"cmd": "stop"}, wait ≤ CANCEL_GRACE ──▶ kill ──▶ cancelled (or ``done``)
+    server stops ───────────────────────────────────▶ kill ──▶ interrupted
+    malformed line / bad event / far past max_events ▶ kill ──▶ failed (says which)
+
+Everything the worker writes is untrusted: a broken worker fails its own run, never the
+server.  Reading is asyncio streams only, so a chatty worker never blocks the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from dataclasses import dataclass
+from typing import Any
+
+from app.runs.process import WorkerProcess
+from app.runs.protocol import RunSpec, encode_command, is_event_line
+from app.runs.run import Run
+
+EXIT_GRACE = 2.0  # seconds a worker has to exit after its ``done`` message
+CANCEL_GRACE = 1.0  # seconds a worker has to stop by itself after {"cmd": "stop"}
+YIELD_EVERY = 256  # lines taken in a row before giving the event loop a turn
+DONE_STATUSES = ("finished", "deadlocked", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    message: str | None = None
+
+
+class WorkerFault(Exception):
+    """The worker broke the protocol; the message says how."""
+
+
+class Supervisor:
+    """Runs one worker for one run, from spawn to outcome."""
+
+    def __init__(self, run: Run, process: WorkerProcess, spec: RunSpec) -> None:
+        self.run = run
+        self.process = process
+        self.spec = spec
+        self.done: dict[str, Any] | None = None
+        self.stop_reason: str | None = None  # "cancel" | "interrupt"
+        # The worker stops itself at max_events; past this the worker is broken.
+        limits = spec["limits"]
+        self.event_cap = limits["max_events"] + 4 * limits["max_threads"] + 100
+        self.deadline = asyncio.get_running_loop().time() + limits["wall_time"]
+        self._timeout: asyncio.Timeout | None = None
+        self._chores: set[asyncio.Task[bool]] = set()
+
+    async def supervise(self) -> Outcome:
+        try:
+            await self.process.start()
+        except OSError as exc:
+            return Outcome("failed", f"The worker {self.process.argv[0]!r} did not start: {exc}.")
+        try:
+            await self.process.send((json.dumps(self.spec) + "\n").encode())
+            return await self._watch()
+        finally:
+            await self.process.close()
+
+    def request_stop(self, reason: str, grace: float) -> None:
+        """Ask the worker to stop; it is killed after ``grace`` seconds regardless."""
+        self.stop_reason = self.stop_reason or reason
+        task = asyncio.create_task(self.process.send(encode_command("stop")))
+        self._chores.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._chores.discard)
+        self._shorten(grace)
+
+    async def command(self, data: bytes) -> bool:
+        return await self.process.send(data)
+
+    def _shorten(self, seconds: float) -> None:
+        self.deadline = min(self.deadline, asyncio.get_running_loop().time() + seconds)
+        if self._timeout is not None:
+            self._timeout.reschedule(self.deadline)
+
+    async def _watch(self) -> Outcome:
+        try:
+            await self._read()
+        except TimeoutError:
+            return await self._outcome(timed_out=True)
+        except WorkerFault as exc:
+            return Outcome("failed", str(exc))
+        except ValueError:  # StreamReader: a line longer than LINE_LIMIT
+            return Outcome("failed", "The worker wrote a line longer than 1 MiB.")
+        # EOF.  A last line without its newline is a worker that died mid-write.
+        return await self._outcome(timed_out=False)
+
+    async def _read(self) -> None:
+        """Take the worker's lines until EOF; TimeoutError at the deadline."""
+        try:
+            async with asyncio.timeout_at(self.deadline) as self._timeout:
+                taken = 0
+                while (line := await self.process.readline()).endswith(b"\n"):
+                    self._take(line)
+                    if self.done is not None:
+                        self._shorten(EXIT_GRACE)
+                    taken += 1
+                    if taken % YIELD_EVERY == 0:
+                        # readline() returns without yielding while lines are buffered:
+                        # let requests and viewers in between.
+                        await asyncio.sleep(0)
+        finally:
+            self._timeout = None  # an exited Timeout cannot be rescheduled
+
+    async def _outcome(self, timed_out: bool) -> Outcome:
+        if self.done is not None:
+            message = self.done.get("message")
+            return Outcome(self.done["status"], message if isinstance(message, str) else None)
+        if self.stop_reason == "cancel":
+            return Outcome("cancelled", "The run was cancelled.")
+        if self.stop_reason == "interrupt":
+            return Outcome("interrupted", "The server stopped while the run was running.")
+        if timed_out:
+            wall = self.spec["limits"]["wall_time"]
+            return Outcome(
+                "timed_out", f"The run was stopped at its wall-time limit of {wall:g} s."
+            )
+        code = await self.process.join(EXIT_GRACE)
+        return Outcome("failed", self._crash_message(code))
+
+    def _crash_message(self, code: int | None) -> str:
+        if code is not None and code < 0:
+            how = f"was killed by {_signal_name(-code)}"
+        else:
+            how = f"exited with code {code}"
+        message = f"The worker {how} before it finished the run."
+        if self.run.message:  # from an ``error`` message
+            message += f" {self.run.message}"
+        tail = self.process.stderr_tail
+        return f"{message}\n{tail[-1500:]}" if tail else message
+
+    def _take(self, line: bytes) -> None:
+        if line == b"\n":
+            return
+        if is_event_line(line):
+            self._take_event(_parse(line, "an event"))
+        else:
+            self._take_message(_parse(line, "a line"))
+
+    def _take_event(self, event: Any) -> None:
+        if isinstance(event, dict) and event.get("kind") == "end":
+            raise WorkerFault("The worker sent an 'end' event; only the run manager ends a run.")
+        try:
+            self.run.log.append(event)
+        except ValueError as exc:
+            raise WorkerFault(f"The worker sent an invalid event: {exc}.") from None
+        if event["thread"] is not None:
+            self.run.threads.add(event["thread"])
+        if len(self.run.log) > self.event_cap:
+            limit = self.spec["limits"]["max_events"]
+            raise WorkerFault(f"The worker went far past the limit of {limit:,} events.")
+
+    def _take_message(self, msg: Any) -> None:
+        kind = msg.get("msg") if isinstance(msg, dict) else None
+        if kind is None:
+            raise WorkerFault(f"The worker sent a line that is not a message: {_preview(msg)}.")
+        if kind == "ready":
+            self._note_python(msg)
+        elif kind == "done":
+            if msg.get("status") not in DONE_STATUSES:
+                raise WorkerFault(f"The worker ended with an unknown status {msg.get('status')!r}.")
+            self._note_python(msg)
+            self.done = msg
+            self.run.waiting = None
+        elif kind == "error":
+            self.run.message = str(msg.get("message"))
+        elif kind == "waiting":  # manual policy: the worker waits for a step
+            self._take_waiting(msg)
+        # Other kinds ("rejected": a step for a thread that cannot run) need nothing
+        # here; unknown kinds are ignored so that the worker can grow new ones.
+
+    def _take_waiting(self, msg: dict[str, Any]) -> None:
+        runnable = msg.get("runnable")
+        if not isinstance(runnable, list) or not all(isinstance(t, str) for t in runnable):
+            raise WorkerFault(f"The worker sent a bad 'waiting' message: {_preview(msg)}.")
+        step = msg.get("step")
+        waiting = {"runnable": runnable, "step": step if isinstance(step, int) else None}
+        self.run.waiting = waiting
+        self.run.log.note("waiting", waiting)
+
+    def _note_python(self, msg: dict[str, Any]) -> None:
+        if isinstance(msg.get("python"), str):
+            self.run.python = msg["python"]
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _parse(line: bytes, what: str) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError:
+        raise WorkerFault(f"The worker sent {what} that is not JSON: {_preview(line)}.") from None
+
+
+def _preview(value: object) -> str:
+    text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+    text = text.strip()
+    return repr(text[:120] + ("…" if len(text) > 120 else ""))

@@ -1,0 +1,296 @@
+"""The run manager with a fake worker: how runs end, limits, queue, cancel, faults.
+
+The fake (``tests/fakes/worker.py``) speaks the worker protocol and misbehaves on
+request, so every way a worker can go wrong is tested without depending on scenarios.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from app.errors import (
+    Conflict,
+    Forbidden,
+    InvalidParams,
+    InvalidRequest,
+    QueueFull,
+    RunNotFound,
+    ScenarioNotFound,
+)
+from app.runs.manager import RunManager
+from app.runs.run import Run
+from app.settings import Settings
+from tests.fakes.procs import is_running, wait_until
+
+pytestmark = pytest.mark.anyio
+
+
+def conclude(scenario: str, params: dict, events: list[dict], status: str) -> Any:
+    return SimpleNamespace(
+        verdict={"summary": f"{status} after {len(events)} events", "facts": {}},
+        deadlock={"cycle": ["T1", "L1", "T2", "L2"]} if status == "deadlocked" else None,
+    )
+
+
+@asynccontextmanager
+async def manager(**overrides: Any) -> AsyncIterator[RunManager]:
+    analysis = overrides.pop("conclude", conclude)
+    settings = Settings(
+        **{"worker_module": "tests.fakes.worker", "max_runs": 2, "queue_size": 1, **overrides}
+    )
+    runs = RunManager(settings, conclude=analysis)
+    await runs.start()
+    try:
+        yield runs
+    finally:
+        await runs.stop()
+
+
+def submit(runs: RunManager, fake: str, **options: Any) -> Run:
+    return runs.submit("race", {}, options={"fake": fake, **options})
+
+
+async def ended(run: Run, timeout: float = 10) -> Run:
+    """Wait until the run's log has its end event."""
+
+    async def drain() -> None:
+        async for _ in run.log.follow():
+            pass
+
+    await asyncio.wait_for(drain(), timeout)
+    return run
+
+
+def end_detail(run: Run) -> dict[str, Any]:
+    last = run.log.events[-1]
+    assert last["kind"] == "end" and last["thread"] is None
+    return last["detail"]
+
+
+def assert_consistent(run: Run) -> None:
+    events = run.log.events
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    assert all(a["t"] <= b["t"] for a, b in itertools.pairwise(events))
+    assert [e["kind"] for e in events].count("end") == 1
+
+
+async def test_a_run_ends_with_the_analysis_verdict() -> None:
+    async with manager() as runs:
+        run = await ended(submit(runs, "events", n=30))
+    assert run.status == "finished" and run.python == "3.11.fake"
+    assert len(run.log) == 31 and run.threads == {"T1", "T2"}
+    assert end_detail(run) == {
+        "status": "finished",
+        "verdict": {"summary": "finished after 30 events", "facts": {}},
+        "message": None,
+    }
+    assert run.verdict == end_detail(run)["verdict"] and run.ended is not None
+    assert_consistent(run)
+
+
+async def test_a_deadlock_gets_its_event_before_the_end() -> None:
+    async with manager() as runs:
+        run = await ended(submit(runs, "deadlock"))
+    assert run.status == "deadlocked"
+    deadlock = run.log.events[-2]
+    assert deadlock["kind"] == "deadlock" and deadlock["thread"] is None
+    assert deadlock["detail"] == {"cycle": ["T1", "L1", "T2", "L2"]}
+    assert end_detail(run)["message"] == "Both threads wait for each other."
+    assert_consistent(run)
+
+
+async def test_a_crash_fails_the_run_with_the_exit_code_and_stderr() -> None:
+    async with manager() as runs:
+        run = await ended(submit(runs, "crash"))
+    assert run.status == "failed" and len(run.log) == 3
+    assert "exited with code 3" in run.message and "RuntimeError: boom" in run.message
+
+
+@pytest.mark.parametrize(
+    ("fake", "words"),
+    [
+        ("garbage", "not JSON: 'this is not json'"),
+        ("badseq", "expected seq 1, got 2"),
+        ("endevent", "only the run manager ends a run"),
+        ("longline", "longer than 1 MiB"),
+        ("truncate", "exited with code 0 before it finished"),
+    ],
+)
+async def test_a_broken_worker_fails_its_own_run_only(fake: str, words: str) -> None:
+    async with manager() as runs:
+        healthy = submit(runs, "paced", n=10, interval=0.01)
+        broken = await ended(submit(runs, fake))
+        assert broken.status == "failed" and words in broken.message
+        assert_consistent(broken)
+        assert (await ended(healthy)).status == "finished"
+
+
+async def test_wall_time_kills_the_whole_process_group() -> None:
+    async with manager(wall_time=0.5) as runs:
+        run = submit(runs, "orphan")
+        await run.log.wait(0)
+        pids = run.log.events[0]["detail"]
+        run = await ended(run)
+    assert run.status == "timed_out"
+    assert run.message == "The run was stopped at its wall-time limit of 0.5 s."
+    for pid in pids["pid"], pids["grandchild"]:
+        wait_until(lambda pid=pid: not is_running(pid), what=f"process {pid} to die")
+
+
+async def test_cancel_stops_a_cooperative_worker() -> None:
+    async with manager() as runs:
+        run = submit(runs, "slow", interval=0.01)
+        await run.log.wait(3)
+        assert await runs.cancel(run.id, run.control_token) is run
+        assert run.status == "cancelled" and run.message == "Stopped on request."
+        assert end_detail(run)["status"] == "cancelled"
+
+
+async def test_cancel_kills_a_worker_that_ignores_stop() -> None:
+    async with manager() as runs:
+        run = submit(runs, "hang")
+        await runs.cancel(run.id, run.control_token)
+        assert run.status == "cancelled" and run.message == "The run was cancelled."
+
+
+async def test_control_needs_the_runs_token() -> None:
+    async with manager() as runs:
+        run = submit(runs, "hang")
+        with pytest.raises(Forbidden, match="needs its control token"):
+            await runs.cancel(run.id, None)
+        with pytest.raises(Forbidden, match="not the control token"):
+            await runs.cancel(run.id, run.control_token[:-1] + "x")
+        with pytest.raises(Forbidden):
+            await runs.step(run.id, "nope", "T1")
+        with pytest.raises(RunNotFound, match=r"Run 'nope' not found\."):
+            await runs.cancel("nope", run.control_token)
+        await runs.cancel(run.id, run.control_token)
+        with pytest.raises(Conflict, match=r"already ended \(cancelled\)"):
+            await runs.cancel(run.id, run.control_token)
+
+
+async def test_queue_cap_and_positions() -> None:
+    async with manager(max_runs=2, queue_size=1, wall_time=30) as runs:
+        first, second, third = (submit(runs, "hang") for _ in range(3))
+        assert [r.status for r in (first, second, third)] == ["running", "running", "queued"]
+        assert runs.queue_position(third) == 1 and runs.queue_position(first) is None
+        with pytest.raises(QueueFull, match="All 2 worker slots are busy") as full:
+            submit(runs, "hang")
+        assert 1 <= full.value.retry_after <= 30
+        await runs.cancel(third.id, third.control_token)
+        assert third.status == "cancelled" and end_detail(third)["status"] == "cancelled"
+        fourth = submit(runs, "hang")
+        await runs.cancel(first.id, first.control_token)
+        assert fourth.status == "running" and runs.counts() == {"running": 2, "queued": 0}
+
+
+async def test_stop_interrupts_queued_and_running_runs() -> None:
+    async with manager(max_runs=1, queue_size=1) as runs:
+        running, queued = submit(runs, "orphan"), submit(runs, "hang")
+        await running.log.wait(0)
+        pids = running.log.events[0]["detail"]
+        await runs.stop()
+        with pytest.raises(Conflict, match="shutting down"):
+            submit(runs, "hang")
+    assert running.status == queued.status == "interrupted"
+    assert end_detail(queued)["message"] == "The server stopped before the run started."
+    for pid in pids["pid"], pids["grandchild"]:
+        wait_until(lambda pid=pid: not is_running(pid), what=f"process {pid} to die")
+
+
+async def test_step_needs_a_manual_run_that_waits_for_one() -> None:
+    async with manager() as runs:
+        free = submit(runs, "slow")
+        with pytest.raises(Conflict, match="not stepped by hand"):
+            await runs.step(free.id, free.control_token, "T1")
+        manual = runs.submit("race", mode="controlled", policy="manual", options={"fake": "slow"})
+        await manual.log.wait(0)
+        with pytest.raises(Conflict, match="not waiting for a step right now"):
+            await runs.step(manual.id, manual.control_token, "T1")
+
+
+async def waiting_for(run: Run, step: int) -> None:
+    while run.waiting is None or run.waiting["step"] != step:  # woken by the log's note
+        await run.log.wait(len(run.log), run.log._note_version)
+
+
+async def test_step_reaches_the_worker() -> None:
+    async with manager() as runs:
+        run = runs.submit("race", mode="controlled", policy="manual", options={"fake": "steps"})
+        await asyncio.wait_for(waiting_for(run, 0), 10)
+        assert run.public()["waiting"] == {"runnable": ["T1", "T2"], "step": 0}
+        with pytest.raises(InvalidRequest, match="'T9' cannot take a step now; runnable: T1, T2"):
+            await runs.step(run.id, run.control_token, "T9")
+        await runs.step(run.id, run.control_token, "T2")
+        with pytest.raises(Conflict, match="not waiting"):  # a double click is one step
+            await runs.step(run.id, run.control_token, "T2")
+        await asyncio.wait_for(waiting_for(run, 1), 10)
+        assert run.log.events[2]["kind"] == "run" and run.log.events[2]["thread"] == "T2"
+        await runs.cancel(run.id, run.control_token)
+        assert run.waiting is None and run.public()["waiting"] is None
+
+
+async def test_submit_checks_the_scenario_and_its_params() -> None:
+    async with manager() as runs:
+        with pytest.raises(ScenarioNotFound, match=r"Scenario 'nope' not found\."):
+            runs.submit("nope")
+        with pytest.raises(InvalidParams, match="'threads' must be between 1 and 16") as bad:
+            runs.submit("race", {"threads": 17})
+        assert bad.value.name == "threads"
+        run = runs.submit("race", {"threads": 3}, seed=42, options={"fake": "events"})
+        assert run.params == {"threads": 3, "iterations": 1000, "switch_interval_us": 100}
+        assert run.seed == 42
+
+
+async def test_a_failing_analysis_still_ends_the_run() -> None:
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("analysis bug")
+
+    async with manager(conclude=broken) as runs:
+        run = await ended(submit(runs, "events"))
+    assert run.status == "finished" and run.verdict is None
+
+
+async def test_only_the_newest_runs_stay_in_memory() -> None:
+    async with manager(keep_runs=2) as runs:
+        done = [await ended(submit(runs, "events", n=1)) for _ in range(3)]
+        with pytest.raises(RunNotFound):
+            runs.get(done[0].id)
+        assert runs.get(done[2].id) is done[2]
+
+
+async def test_memory_is_bounded_by_events_too() -> None:
+    async with manager(keep_events=25) as runs:
+        done = [await ended(submit(runs, "events", n=10)) for _ in range(3)]
+        with pytest.raises(RunNotFound):
+            runs.get(done[0].id)
+        assert runs.get(done[1].id) is done[1]
+
+
+async def test_cancel_while_the_run_is_being_analysed() -> None:
+    """Regression: cancelling between the worker's exit and the end event rescheduled
+    an exited asyncio.Timeout (RuntimeError)."""
+    analysing = asyncio.Event()
+    release = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def slow_conclude(*args: Any) -> Any:
+        loop.call_soon_threadsafe(analysing.set)
+        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(10)
+        return conclude(*args)
+
+    async with manager(conclude=slow_conclude) as runs:
+        run = submit(runs, "events")
+        await asyncio.wait_for(analysing.wait(), 10)
+        cancelling = asyncio.create_task(runs.cancel(run.id, run.control_token))
+        await asyncio.sleep(0)  # cancel() runs up to its first await: the stop request
+        release.set()
+        await cancelling
+    assert run.status == "finished"
