@@ -103,12 +103,28 @@ class History:
         others = [h for h in +res.holders if h != th.name]
         if res.type in LOCKS and others:
             self._problem(ev, f"{th.name} acquired {res.name} while {others[0]} holds it")
+        elif res.type == "Lock" and res.holders[th.name] > 0:
+            # Fix: a plain Lock is not re-entrant; acquiring it again without a release
+            # in between is a second owner too (it was let through as "same thread").
+            self._problem(ev, f"{th.name} acquired {res.name} again while holding it")
         depth = ev["detail"].get("depth")
+        held = res.holders[th.name]
+        # A re-entry goes one deeper; a first acquire may restore any depth (Condition.wait
+        # gives an RLock up entirely, then takes it back at the depth it had).
+        if res.type == "RLock" and depth is not None and held and depth != held + 1:
+            self._problem(ev, f"{th.name} acquired {res.name} at depth {depth}")
         res.holders[th.name] = depth if depth is not None else res.holders[th.name] + 1
         if res.type in SEMAPHORES:
-            res.permits = ev["detail"].get("value", (res.permits or 0) - 1)
-            if res.permits is not None and res.permits < 0:
-                self._problem(ev, f"{res.name} has {res.permits} permits")
+            # Fix: count the permits by replay instead of trusting the event's own
+            # ``value``, so a log whose values are wrong (two holders of a Semaphore(1)
+            # each reporting value 0) is caught too.
+            left = (res.permits or 0) - 1
+            if left < 0:
+                self._problem(ev, f"{th.name} acquired {res.name} with no permit left")
+            reported = ev["detail"].get("value")
+            if reported is not None and reported != left:
+                self._problem(ev, f"{res.name} reports {reported} permits left, replay {left}")
+            res.permits = left
         holders = sum(1 for _ in +res.holders)
         if res.type in SEMAPHORES:
             holders = sum(res.holders.values())
@@ -132,7 +148,12 @@ class History:
             if res.holders[th.name] > 0:
                 res.holders[th.name] -= 1
             if res.type in SEMAPHORES:
-                res.permits = ev["detail"].get("value", (res.permits or 0) + 1)
+                before = res.permits or 0
+                res.permits = ev["detail"].get("value", before + 1)
+                if res.permits <= before:
+                    self._problem(ev, f"{res.name} released to {res.permits} from {before}")
+                if res.type == "BoundedSemaphore" and res.permits > (res.value or 0):
+                    self._problem(ev, f"{res.name} released above its value {res.value}")
 
     def _on_exit(self, ev: Event, th: ThreadState) -> None:
         if "error" in ev["detail"]:

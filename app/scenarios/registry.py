@@ -26,6 +26,36 @@ MODULES: tuple[str, ...] = (
     "daemon",
     "race",
     "race_locked",
+    "rlock",
+    "lock_reentry",
+    "semaphore",
+    "bounded_semaphore",
+    "condition",
+    "notify_all",
+    "queue_pipeline",
+    "event",
+    "barrier",
+    "deadlock",
+    "deadlock_ordered",
+    "dining_philosophers",
+    "readers_writers",
+    "gil_cpu",
+    "gil_io",
+    "gil_convoy",
+    "concurrency_models",
+    "api_fanout",
+    "free_threaded",
+)
+
+# Challenges for the controlled scheduler: find the interleaving that breaks them.
+CHALLENGE_MODULES: tuple[str, ...] = (
+    "challenge_busy_wait",
+    "challenge_plus_equals",
+    "challenge_check_then_act",
+    "challenge_if_not_while",
+    "challenge_forgotten_release",
+    "challenge_barrier_three",
+    "challenge_over_release",
 )
 
 GROUPS: dict[str, str] = {
@@ -178,7 +208,7 @@ def _load(module: str) -> ModuleType:
 
 def _build() -> dict[str, Scenario]:
     found: dict[str, Scenario] = {}
-    for name in MODULES:
+    for name in MODULES + CHALLENGE_MODULES:
         module = _load(f"{__package__}.{name}")
         about: Scenario = module.ABOUT
         if about.id in found:

@@ -1,0 +1,108 @@
+"""Verdicts of the challenges: did this run reach the goal?  ``facts["broken"]`` is
+true when the program's own promise was broken (two threads inside, a seat sold
+twice); "Break it" looks for that (``app/analysis/goals.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.analysis.history import History
+from app.analysis.verdicts.base import STATUS_TEXT, Verdict, verdict_for
+
+
+def _values(history: History, name: str) -> list[Any]:
+    return [
+        op.detail.get("value") for op in history.timeline.ops.get(name, ()) if op.kind == "write"
+    ]
+
+
+def _final(history: History, name: str) -> Any:
+    res = history.resources.get(name)
+    return res.value if res is not None else None
+
+
+@verdict_for("busy-wait")
+def busy_wait(params: dict[str, Any], history: History, status: str) -> Verdict:
+    most = max((v for v in _values(history, "inside") if isinstance(v, int)), default=0)
+    broken = most > 1
+    summary = (
+        f"Broken: {most} threads were inside the critical section at once."
+        if broken
+        else "This time only one thread was inside at a time — but the flag guarantees "
+        "nothing. Try another schedule."
+    )
+    return {"summary": summary, "facts": {"most_inside": most, "broken": broken}}
+
+
+@verdict_for("plus-equals")
+def plus_equals(params: dict[str, Any], history: History, status: str) -> Verdict:
+    expected = params["threads"] * params["iterations"]
+    actual = _final(history, "hits")
+    if status != "finished" or not isinstance(actual, int):
+        return {"summary": STATUS_TEXT.get(status, status), "facts": {"expected": expected}}
+    lost = expected - actual
+    summary = (
+        f"Expected {expected}, got {actual}: {lost} update{'s' if lost != 1 else ''} lost "
+        "inside a single `+=`."
+        if lost
+        else f"Expected {expected}, got {actual}: nothing lost this time (at operation "
+        "granularity += never tears; try bytecode)."
+    )
+    return {"summary": summary, "facts": {"expected": expected, "actual": actual, "lost": lost}}
+
+
+@verdict_for("forgotten-release")
+def forgotten_release(params: dict[str, Any], history: History, status: str) -> Verdict:
+    if status == "deadlocked":
+        holder = ", ".join(history.holders_of("account_lock")) or "a thread"
+        summary = (
+            f"Deadlock: {holder} returned early still holding account_lock, so the auditor "
+            "waits for a lock that no living thread will release."
+        )
+    else:
+        summary = "Every path released the lock this time. Find the order that skips it."
+    return {"summary": summary, "facts": {"deadlocked": status == "deadlocked"}}
+
+
+@verdict_for("if-not-while")
+def if_not_while(params: dict[str, Any], history: History, status: str) -> Verdict:
+    errors = dict(history.errors)
+    if errors:
+        who, what = next(iter(errors.items()))
+        summary = f"{who} was woken, found the list empty and died of {what}."
+    else:
+        summary = "Every consumer found an item this time. Find the order that breaks it."
+    return {"summary": summary, "facts": {"errors": errors, "broken": bool(errors)}}
+
+
+@verdict_for("check-then-act")
+def check_then_act(params: dict[str, Any], history: History, status: str) -> Verdict:
+    sold, seats = _final(history, "sold"), _final(history, "seats")
+    broken = isinstance(sold, int) and sold > 1
+    summary = (
+        f"Broken: {sold} customers booked the one seat (seats = {seats})."
+        if broken
+        else f"{sold} seat sold, as it should be — this time."
+    )
+    return {"summary": summary, "facts": {"sold": sold, "seats": seats, "broken": broken}}
+
+
+@verdict_for("barrier-three")
+def barrier_three(params: dict[str, Any], history: History, status: str) -> Verdict:
+    left = [t.name for t in history.threads.values() if t.waiting_for == "meeting"]
+    if status == "deadlocked" and left:
+        summary = f"{left[0]} waits at meeting for a partner who never comes; main waits for it."
+    else:
+        summary = STATUS_TEXT.get(status, status)
+    return {"summary": summary, "facts": {"left_behind": left}}
+
+
+@verdict_for("over-release")
+def over_release(params: dict[str, Any], history: History, status: str) -> Verdict:
+    errors = dict(history.errors)
+    if errors:
+        who, what = next(iter(errors.items()))
+        summary = f"pool was released twice: {who} died of {what}."
+    else:
+        summary = "pool was released once, as it should be — this time."
+    return {"summary": summary, "facts": {"errors": errors, "broken": bool(errors)}}

@@ -1,0 +1,264 @@
+"""Verdicts of the GIL group, built from the ``measure`` events of the run: the wall
+times measured on the worker's interpreter, never canned figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.analysis.history import History
+from app.analysis.timeline import Timeline
+from app.analysis.verdicts.base import (
+    Verdict,
+    plural,
+    seconds,
+    status_text,
+    verdict_for,
+)
+
+NOISE = 1.25  # a "speed-up" below this is no speed-up: timing noise on a busy machine
+
+
+def best(tl: Timeline) -> dict[str, float]:
+    """The lowest value measured under each name, in order of first measurement."""
+    out: dict[str, float] = {}
+    for m in tl.measures:
+        if isinstance(m.value, (int, float)):
+            out[m.name] = min(out.get(m.name, m.value), m.value)
+    return out
+
+
+def table(
+    times: dict[str, float], names: list[str], labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Rows {variant, seconds, speedup}; speed-up relative to the first name."""
+    base = times.get(names[0])
+    rows = []
+    for name in names:
+        if name in times:
+            value = times[name]
+            speedup = round(base / value, 2) if base and value else None
+            rows.append(
+                {"variant": labels.get(name, name), "seconds": round(value, 6), "speedup": speedup}
+            )
+    return rows
+
+
+def _missing(status: str, facts: dict[str, Any]) -> Verdict:
+    text = status_text(status) if status != "finished" else "Nothing was measured."
+    return {"summary": text, "facts": facts}
+
+
+def _handoffs(history: History) -> int:
+    """How often consecutive progress ticks of the threaded phase came from different
+    threads: the GIL changing hands (ticks are writes to Shared 'T1', 'T2'…)."""
+    names = [name for name in history.resources if name[:1] == "T" and name[1:].isdigit()]
+    last, count = None, 0
+    for _obj, op in history.timeline.merged(*names):
+        if op.kind == "write":
+            count += last is not None and op.thread != last
+            last = op.thread
+    return count
+
+
+@verdict_for("gil-cpu")
+def gil_cpu(params: dict[str, Any], history: History, status: str) -> Verdict:
+    tl = history.timeline
+    times = best(tl)
+    tasks = params.get("tasks", 4)
+    labels = {
+        "sequential": "sequential",
+        "threads": f"{tasks} threads",
+        "processes": f"{tasks} processes",
+    }
+    rows = table(times, ["sequential", "threads", "processes"], labels)
+    cores = tl.measured("cores")
+    gil = tl.measured("GIL enabled")
+    facts: dict[str, Any] = {
+        "table": rows,
+        "cores": cores,
+        "gil_enabled": bool(gil) if gil is not None else None,
+        "handoffs": _handoffs(history),
+        "process_startup": times.get("process start-up"),
+    }
+    if status != "finished" or len(rows) < 2:
+        return _missing(status, facts)
+    parts = [f"sequential {seconds(rows[0]['seconds'])}"]
+    threads = rows[1]
+    how = f"{threads['variant']} {seconds(threads['seconds'])} ({threads['speedup']}×"
+    if threads["speedup"] < NOISE:
+        how += " — no speed-up: one thread at a time runs Python, and the GIL changed hands "
+        how += f"{facts['handoffs']} times)"
+    elif gil == 0:
+        how += " — no GIL on this interpreter: the threads really ran in parallel)"
+    else:
+        how += " — more than the GIL allows: the machine was busy during another run; "
+        how += "run it again)"
+    parts.append(how)
+    if len(rows) > 2:
+        procs = rows[2]
+        on = f" on {plural(int(cores), 'core')}" if cores else ""
+        procs_text = f"{procs['variant']} {seconds(procs['seconds'])} ({procs['speedup']}×{on}"
+        if facts["process_startup"] is not None:
+            procs_text += f", once started: that took {seconds(facts['process_startup'])}"
+        parts.append(procs_text + ")")
+    head = f"Best of {params.get('rounds', 1)}: " if params.get("rounds", 1) > 1 else ""
+    return {"summary": head + "; ".join(parts) + ".", "facts": facts}
+
+
+@verdict_for("gil-io")
+def gil_io(params: dict[str, Any], history: History, status: str) -> Verdict:
+    times = best(history.timeline)
+    n = params.get("requests", 8)
+    rows = table(times, ["sequential", "threads"], {"threads": f"{n} threads"})
+    facts: dict[str, Any] = {"table": rows, "ideal_speedup": n}
+    if status != "finished" or len(rows) < 2:
+        return _missing(status, facts)
+    seq, par = rows
+    summary = (
+        f"{plural(n, 'request')} of {seconds(params.get('latency', 0.2))}: sequential "
+        f"{seconds(seq['seconds'])}, {par['variant']} {seconds(par['seconds'])} — "
+        f"{par['speedup']}× faster (at most {n}×): the waits overlapped, because a thread "
+        "waiting for I/O releases the GIL."
+    )
+    return {"summary": summary, "facts": facts}
+
+
+@verdict_for("gil-convoy")
+def gil_convoy(params: dict[str, Any], history: History, status: str) -> Verdict:
+    tl = history.timeline
+    alone, busy = tl.measured("alone"), tl.measured("beside a CPU-bound thread")
+    interval = tl.measured("switch interval")
+    facts: dict[str, Any] = {
+        "table": [
+            {"variant": "alone", "microseconds": alone},
+            {"variant": "beside a CPU-bound thread", "microseconds": busy},
+        ],
+        "switch_interval_us": interval,
+        "slowdown": round(busy / alone, 1) if alone and busy else None,
+    }
+    if status != "finished" or alone is None or busy is None:
+        return _missing(status, facts)
+    rounds = params.get("rounds", 100)
+    head = (
+        f"Alone, the I/O thread got each reply in {alone:,.0f} µs (median of {rounds}); "
+        f"beside a CPU-bound thread, in {busy:,.0f} µs"
+    )
+    if facts["slowdown"] >= 2:
+        tail = (
+            f" — {facts['slowdown']}× slower: after every reply it waited for the GIL, up "
+            f"to the {interval:,.0f} µs switch interval."
+        )
+    else:
+        tail = (
+            f" — {facts['slowdown']}×: hardly a convoy this time; this interpreter hands "
+            "the GIL back quickly to threads returning from I/O."
+        )
+    return {"summary": head + tail, "facts": facts}
+
+
+MODELS = ("sequential", "threads", "processes", "asyncio")
+
+
+def _winners(rows: list[dict[str, Any]]) -> list[str]:
+    """The models clearly faster than sequential and close to the fastest."""
+    others = [r for r in rows if r["variant"] != "sequential" and r["speedup"]]
+    top = max((r["speedup"] for r in others), default=0.0)
+    return [r["variant"] for r in others if r["speedup"] >= max(0.8 * top, NOISE)]
+
+
+def _speedups(rows: list[dict[str, Any]]) -> str:
+    return ", ".join(
+        f"{r['variant']} {r['speedup']}×" for r in rows if r["variant"] != "sequential"
+    )
+
+
+def _advice(cpu: list[str], io: list[str]) -> str:
+    if "processes" in cpu:
+        first = "compute in processes"
+    else:
+        first = "nothing sped up the computation on this machine (too few free cores?)"
+    cheap = [model for model in io if model in ("threads", "asyncio")]
+    second = f"wait in {' or '.join(cheap)}" if cheap else "overlap the waits"
+    return f"The numbers say: {first}; {second}."
+
+
+@verdict_for("concurrency-models")
+def concurrency_models(params: dict[str, Any], history: History, status: str) -> Verdict:
+    times = best(history.timeline)
+    tables = {
+        kind: table(
+            {m: times[f"{kind}/{m}"] for m in MODELS if f"{kind}/{m}" in times}, list(MODELS), {}
+        )
+        for kind in ("cpu", "io")
+    }
+    rows = [{"job": kind, **row} for kind, kind_rows in tables.items() for row in kind_rows]
+    facts: dict[str, Any] = {"table": rows, "process_startup": times.get("process start-up")}
+    if status != "finished" or not tables["cpu"] or not tables["io"]:
+        return _missing(status, facts)
+    cpu, io = _winners(tables["cpu"]), _winners(tables["io"])
+    facts["winners"] = {"cpu": cpu, "io": io}
+    summary = (
+        f"Speed-ups against sequential, measured in this run — CPU-bound: "
+        f"{_speedups(tables['cpu'])}; I/O-bound: {_speedups(tables['io'])}"
+    )
+    if facts["process_startup"] is not None:
+        summary += f" (plus {seconds(facts['process_startup'])} to start the processes)"
+    summary += ". " + _advice(cpu, io)
+    return {"summary": summary, "facts": facts}
+
+
+@verdict_for("api-fanout")
+def api_fanout(params: dict[str, Any], history: History, status: str) -> Verdict:
+    times = best(history.timeline)
+    workers = params.get("max_workers", 4)
+    pool = f"pool of {workers}"
+    rows = table(times, ["sequential", "a thread per call", pool], {})
+    calls = params.get("calls", 12)
+    pool_threads = sorted(name for name in history.timeline.created if name.startswith("pool"))
+    facts: dict[str, Any] = {
+        "table": rows,
+        "pool_threads": len(pool_threads),
+        "rounds_in_pool": -(-calls // workers),
+    }
+    if status != "finished" or len(rows) < 3:
+        return _missing(status, facts)
+    seq, each, pooled = rows
+    summary = (
+        f"{plural(calls, 'call')} of {seconds(params.get('latency', 0.3))}: sequential "
+        f"{seconds(seq['seconds'])}; a thread per call {seconds(each['seconds'])} "
+        f"({each['speedup']}×); a pool of {workers} {seconds(pooled['seconds'])} "
+        f"({pooled['speedup']}× — {plural(facts['rounds_in_pool'], 'round')} of at most "
+        f"{workers} calls at once)."
+    )
+    return {"summary": summary, "facts": facts}
+
+
+@verdict_for("free-threaded")
+def free_threaded(params: dict[str, Any], history: History, status: str) -> Verdict:
+    tl = history.timeline
+    build, gil = tl.measured("free-threaded build"), tl.measured("GIL enabled")
+    n = params.get("threads", 4)
+    rows = table(best(tl), ["sequential", "threads"], {"threads": f"{n} threads"})
+    facts: dict[str, Any] = {
+        "free_threaded_build": bool(build) if build is not None else None,
+        "gil_enabled": bool(gil) if gil is not None else None,
+        "table": rows,
+    }
+    if status != "finished" or len(rows) < 2:
+        return _missing(status, facts)
+    speed = f"{n} threads {seconds(rows[1]['seconds'])} vs {seconds(rows[0]['seconds'])} "
+    speed += f"sequentially ({rows[1]['speedup']}×)"
+    if build and not gil:
+        summary = f"A free-threaded build with the GIL off: {speed} — the threads ran in parallel."
+    elif build:
+        summary = (
+            f"A free-threaded build, but the GIL is on (an extension or PYTHON_GIL=1 turned "
+            f"it back on): {speed}."
+        )
+    else:
+        summary = (
+            f"This worker runs a standard build of CPython, with the GIL: {speed}. To see "
+            "threads run in parallel, install python3.13t (or later) and start Threadlab "
+            "with THREADLAB_WORKER_PYTHON=python3.13t."
+        )
+    return {"summary": summary, "facts": facts}

@@ -1,0 +1,62 @@
+from app.instrument import Barrier, BrokenBarrierError, Thread, io
+
+
+def main(threads=3, phases=3, abort_phase=3):
+    barrier = Barrier(threads, name="barrier")
+
+    def work(index):
+        name = f"T{index + 1}"
+        for phase in range(1, phases + 1):
+            io(0.03 * (index + 1), f"phase {phase}")  # each thread has its own speed
+            if phase == abort_phase and index == threads - 1:  # the slowest one fails
+                print(f"{name}: something failed, aborting phase {phase}")
+                barrier.abort()  # breaks the barrier for everyone
+                return
+            try:
+                barrier.wait()  # the last of the threads to arrive releases them all
+            except BrokenBarrierError:
+                print(f"{name}: barrier broken in phase {phase}, giving up")
+                return
+
+    workers = [Thread(target=work, args=(i,), name=f"T{i + 1}") for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+
+# ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.scenarios.registry import Param, Scenario  # noqa: E402
+
+ABOUT = Scenario(
+    id="barrier",
+    module=__name__,
+    title="Barrier: meet, then go on together",
+    group="Synchronisation",
+    concept="Barrier phases, abort and BrokenBarrierError",
+    summary="Threads of different speeds meet at a Barrier after each phase; in the last "
+    "phase one aborts and the others get BrokenBarrierError.",
+    explanation=(
+        "A Barrier for N threads makes each arriving thread wait until all N have "
+        "arrived; then all of them are released together and the barrier resets for "
+        "the next round. It keeps phases in step: nobody starts phase 2 before everyone "
+        "has finished phase 1, however fast each is.\n\n"
+        "If one thread cannot come — it failed, or a wait timed out — it calls abort(). "
+        "The barrier is then broken: every thread waiting at it, and every later "
+        "arrival, gets BrokenBarrierError instead of waiting forever for someone who "
+        "will never arrive."
+    ),
+    look_for=(
+        "Fast threads are Blocked at the barrier until the slowest arrives.",
+        "Each phase ends with one release that wakes everyone waiting.",
+        "In abort_phase the slowest thread aborts: the threads waiting for it wake with "
+        "BrokenBarrierError.",
+    ),
+    talking_point="How do you stop a barrier from hanging when a thread dies? abort() it "
+    "(or give wait a timeout): the others get BrokenBarrierError.",
+    params=(
+        Param("threads", "int", 3, "Threads (and the barrier's parties).", 2, 12),
+        Param("phases", "int", 3, "Phases of work.", 1, 20),
+        Param("abort_phase", "int", 3, "Phase in which T1 aborts (0: never).", 0, 20),
+    ),
+)
