@@ -1,0 +1,180 @@
+""" "Break it" searches: one search worker per search, runs created from what it finds.
+
+    start() ──▶ search worker (``python -m app.runs.search``) tries seeds in-process
+                   │ {"msg": "progress"} ──▶ tries
+                   ▼ {"msg": "done"}
+               found ──▶ RunManager.submit(controlled, seed, policy) ──▶ search.run_id
+
+A search past ``search_time`` seconds is killed and answers "not found" with a message.
+At most ``max_searches`` run at once; past that, QueueFull (429).  The search worker is
+behind the same ``WorkerProcess`` handle as every run, so it dies with its group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.analysis.goals import GOALS
+from app.errors import InvalidRequest, NotFound, QueueFull, ThreadlabError
+from app.runs.manager import RunManager, check_scenario, worker_env
+from app.runs.process import WorkerProcess
+from app.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+SEARCH_POLICIES = ("random", "pct", "mixed")
+
+
+@dataclass
+class Search:
+    scenario: str
+    params: dict[str, Any]
+    goal: str
+    policy: str
+    budget: int
+    id: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    status: str = "running"  # running | done
+    tries: int = 0
+    found: bool = False
+    seed: int | None = None
+    found_policy: str | None = None
+    run_id: str | None = None
+    verdict: dict[str, Any] | None = None
+    message: str | None = None
+    created: float = field(default_factory=time.time)
+
+    def public(self) -> dict[str, Any]:
+        run = None
+        if self.run_id is not None:
+            run = {
+                "id": self.run_id,
+                "links": {"self": f"/api/runs/{self.run_id}", "page": f"/runs/{self.run_id}"},
+            }
+        return {
+            "id": self.id,
+            "scenario": self.scenario,
+            "params": self.params,
+            "goal": self.goal,
+            "policy": self.policy,
+            "budget": self.budget,
+            "status": self.status,
+            "tries": self.tries,
+            "found": self.found,
+            "seed": self.seed,
+            "found_policy": self.found_policy,
+            "verdict": self.verdict,
+            "run": run,
+            "message": self.message,
+            "links": {"self": f"/api/search/{self.id}"},
+        }
+
+
+class SearchManager:
+    def __init__(self, settings: Settings, runs: RunManager) -> None:
+        self.settings = settings
+        self.runs = runs
+        self._searches: dict[str, Search] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    def start(
+        self, scenario: str, params: dict[str, Any] | None, goal: str, policy: str, budget: int
+    ) -> Search:
+        checked = check_scenario(scenario, params, "controlled")
+        if goal not in GOALS:
+            raise InvalidRequest(f"Unknown goal {goal!r}; choose one of {', '.join(GOALS)}.")
+        if policy not in SEARCH_POLICIES:
+            options = ", ".join(SEARCH_POLICIES)
+            raise InvalidRequest(f"Unknown search policy {policy!r}; choose one of {options}.")
+        if len(self._tasks) >= self.settings.max_searches:
+            raise QueueFull(
+                f"{len(self._tasks)} searches are already running; try again when one ends.",
+                5,
+            )
+        search = Search(scenario, checked, goal, policy, budget)
+        self._searches[search.id] = search
+        self._tasks[search.id] = asyncio.create_task(
+            self._drive(search), name=f"search {search.id}"
+        )
+        self._forget_old()
+        return search
+
+    def get(self, search_id: str) -> Search:
+        try:
+            return self._searches[search_id]
+        except KeyError:
+            raise NotFound(f"Search '{search_id}' not found.") from None
+
+    async def stop(self) -> None:
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=2)
+
+    async def _drive(self, search: Search) -> None:
+        argv = [self.settings.worker_python, "-m", "app.runs.search"]
+        process = WorkerProcess(argv, worker_env())
+        spec = {
+            "scenario": search.scenario,
+            "params": search.params,
+            "goal": search.goal,
+            "policy": search.policy,
+            "budget": search.budget,
+            "first_seed": secrets.randbelow(2**31),
+        }
+        try:
+            await process.start()
+            await process.send((json.dumps(spec) + "\n").encode())
+            async with asyncio.timeout(self.settings.search_time):
+                await self._follow(search, process)
+        except TimeoutError:
+            search.message = (
+                f"The search stopped at its time limit ({self.settings.search_time:g} s) "
+                f"after {search.tries} tries."
+            )
+        except Exception as exc:  # a broken search fails itself, never the server
+            logger.exception("Search %s failed", search.id)
+            search.message = f"The search failed: {exc!r}."
+        finally:
+            search.status = "done"
+            self._tasks.pop(search.id, None)
+            with contextlib.suppress(Exception):
+                await process.close()
+
+    async def _follow(self, search: Search, process: WorkerProcess) -> None:
+        while line := await process.readline():
+            msg = json.loads(line)
+            if msg.get("msg") == "progress":
+                search.tries = int(msg.get("tries", search.tries))
+            elif msg.get("msg") == "done":
+                await self._done(search, msg)
+                return
+        tail = process.stderr_tail[-300:]
+        search.message = f"The search worker exited without an answer. {tail}".strip()
+
+    async def _done(self, search: Search, msg: dict[str, Any]) -> None:
+        search.tries = int(msg.get("tries", search.tries))
+        search.message = msg.get("message")
+        if not msg.get("found"):
+            return
+        search.found, search.seed = True, int(msg["seed"])
+        search.found_policy, search.verdict = str(msg["policy"]), msg.get("verdict")
+        try:
+            run = self.runs.submit(
+                search.scenario, search.params, "controlled", search.seed, search.found_policy
+            )
+            search.run_id = run.id
+        except ThreadlabError as exc:  # e.g. the run queue is full: the seed still stands
+            search.message = f"Found seed {search.seed}, but its run could not start: {exc}"
+
+    def _forget_old(self) -> None:
+        done = [s for s in self._searches.values() if s.status == "done"]
+        for old in sorted(done, key=lambda s: s.created)[: max(0, len(done) - 100)]:
+            del self._searches[old.id]

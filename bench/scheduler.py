@@ -1,0 +1,98 @@
+"""Controlled scheduler benchmarks (issue 4).
+
+    python bench/scheduler.py [--seeds 1000]
+
+1. Scheduling points per second: `race` with 4 threads under each policy, and at
+   bytecode granularity with 2 threads (wall time of the whole trial, in this process).
+2. Random vs PCT vs mixed: the share of seeds that reach the goal (deadlock in
+   `deadlock` and `dining-philosophers`, a lost update in `race`), and the median number
+   of tries "Break it" needs, for each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.analysis import conclude
+from app.analysis.goals import reached
+from app.runs.search import policy_for, search
+from app.runs.trial import run_trial
+from app.scenarios import registry
+
+GOALS = [
+    ("race", {"threads": 2, "iterations": 3}, "lost_update"),
+    ("deadlock", {}, "deadlock"),
+    ("dining-philosophers", {}, "deadlock"),
+]
+
+
+def steps_per_second() -> None:
+    print("scheduling points per second (race, controlled):")
+    cases = [
+        ("random, 4 threads", 4, "random", {}),
+        ("round_robin, 4 threads", 4, "round_robin", {}),
+        ("pct, 4 threads", 4, "pct", {}),
+        ("random, bytecode, 2 threads", 2, "random", {"granularity": "bytecode"}),
+    ]
+    for label, threads, policy, options in cases:
+        params = {"threads": threads, "iterations": 2000}
+        best = 0.0
+        for seed in range(3):
+            start = time.perf_counter()
+            result = run_trial("race", params, seed, policy, options, timeout=60)
+            elapsed = time.perf_counter() - start
+            best = max(best, result.facts["steps"] / elapsed)
+        print(f"  {label:32s} {best:>10,.0f} steps/s")
+
+
+def hit_rates(seeds: int) -> None:
+    known = {s.id for s in registry.scenarios()}
+    print(f"\nshare of seeds reaching the goal (of {seeds}), and median tries of search:")
+    for scenario, params, goal in GOALS:
+        if scenario not in known:
+            print(f"  {scenario}: not in the registry, skipped")
+            continue
+        for policy in ("random", "pct", "mixed"):
+            hits = []
+            for attempt in range(seeds):
+                used = policy_for(policy, attempt)
+                options = {"pct_steps": 200} if used == "pct" else {}
+                trial = run_trial(scenario, params, attempt, used, options)
+                verdict = conclude(scenario, params, trial.events, trial.status).verdict
+                hits.append(reached(goal, trial.status, verdict))
+            tries = []
+            for first in range(0, 20 * 50, 50):
+                spec = {
+                    "scenario": scenario,
+                    "params": params,
+                    "goal": goal,
+                    "policy": policy,
+                    "budget": 500,
+                    "first_seed": first,
+                }
+                found = search(spec, lambda n: None)
+                tries.append(found["tries"] if found["found"] else 500)
+            share = 100 * sum(hits) / seeds
+            print(
+                f"  {scenario:20s} {policy:7s} {share:5.1f}% of seeds, "
+                f"median tries {statistics.median(tries):g}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=1000)
+    args = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}")
+    steps_per_second()
+    hit_rates(args.seeds)
+
+
+if __name__ == "__main__":
+    main()
