@@ -1,0 +1,113 @@
+"""The HTML pages: the scenario picker, a scenario, and a shared run.
+
+Pages are thin: they render the registry's data into templates, and the browser's ES
+modules (``static/js``) do the rest through the JSON API.  No page carries inline
+script or style, so the site runs under ``Content-Security-Policy: default-src 'self'``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+import app
+from app.scenarios import registry
+
+
+def _templates_dir() -> Path:
+    """``templates/`` in a source checkout, ``app/_templates`` in an installed wheel."""
+    package = Path(app.__file__).parent
+    checkout = package.parent / "templates"
+    return checkout if checkout.is_dir() else package / "_templates"
+
+
+templates = Jinja2Templates(directory=_templates_dir())
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    intro: str
+    scenarios: list[registry.Scenario]
+
+
+def groups() -> list[Group]:
+    """Scenarios by concept group: known groups in ``GROUPS`` order, then any others."""
+    by_group: dict[str, list[registry.Scenario]] = {}
+    for scenario in registry.scenarios():
+        by_group.setdefault(scenario.group, []).append(scenario)
+    names = [g for g in registry.GROUPS if g in by_group]
+    names += [g for g in by_group if g not in registry.GROUPS]
+    return [Group(name, registry.GROUPS.get(name, ""), by_group[name]) for name in names]
+
+
+@router.get("/", response_class=HTMLResponse)
+def picker(request: Request) -> HTMLResponse:
+    return templates.TemplateResponse(request, "index.html", {"groups": groups()})
+
+
+@router.get("/scenarios/{scenario_id}", response_class=HTMLResponse)
+def scenario_page(request: Request, scenario_id: str) -> HTMLResponse:
+    try:
+        scenario = registry.get(scenario_id)
+    except KeyError:
+        return not_found(request, f"There is no scenario called “{scenario_id}”.")
+    context: dict[str, Any] = {
+        "scenario": scenario.public(with_source=True),
+        "paragraphs": [p.strip() for p in scenario.explanation.split("\n\n") if p.strip()],
+        "fixed_by": _fix(scenario),
+        **run_defaults(scenario),
+        "goal_labels": GOAL_LABELS,
+        "budget": SEARCH_BUDGET,
+    }
+    return templates.TemplateResponse(request, "scenario.html", context)
+
+
+@router.get("/runs/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, run_id: str) -> HTMLResponse:
+    # The page loads the run through the API, which answers 404 for an unknown run.
+    return templates.TemplateResponse(request, "run.html", {"run_id": run_id})
+
+
+GOAL_LABELS = {
+    "deadlock": "a deadlock",
+    "lost_update": "a lost update",
+    "any_failure": "any failure",
+}
+SEARCH_BUDGET = 200  # seeds "Break it" tries by default
+
+
+def run_defaults(scenario: registry.Scenario) -> dict[str, Any]:
+    """What the run form starts with: free mode where the scenario can run free; for a
+    challenge (controlled only, with goals) the manual policy, so you step it yourself;
+    the scenario's own controlled options (``extra["options"]``, e.g. bytecode steps)."""
+    options = dict(scenario.extra.get("options", {}))
+    mode = "free" if "free" in scenario.modes else "controlled"
+    challenge = mode == "controlled" and bool(scenario.goals)
+    return {
+        "default_mode": mode,
+        "default_policy": "manual" if challenge else "random",
+        "default_options": options,
+    }
+
+
+def not_found(request: Request, message: str) -> HTMLResponse:
+    """The 404 page, with a sentence saying what was not found."""
+    return templates.TemplateResponse(
+        request, "not_found.html", {"message": message}, status_code=404
+    )
+
+
+def _fix(scenario: registry.Scenario) -> registry.Scenario | None:
+    if not scenario.fixed_by:
+        return None
+    try:
+        return registry.get(scenario.fixed_by)
+    except KeyError:
+        return None

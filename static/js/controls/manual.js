@@ -1,0 +1,172 @@
+// @ts-check
+/**
+ * Manual stepping (a controlled run with policy "manual"): one Step button per runnable
+ * thread, in its colour (keys 1–9), Undo (a new run replaying every pick but the last),
+ * and the scenario's goal — "reached in 7 steps" once the verdict reaches it.
+ *
+ * Only the run's creator (who holds its control token) gets buttons; everyone else sees
+ * which threads could run next. Until the server sends `waiting` messages (or answers
+ * `runnable` in GET /api/runs/{id}), the panel says it is waiting for the worker.
+ * @module controls/manual
+ */
+
+import { ApiError, stepRun } from "../api.js";
+import { h, setText } from "../dom.js";
+import { threadColour } from "../palette.js";
+import { GOAL_TEXT, goalReached } from "../queries.js";
+
+/** @typedef {import("../reducer.js").RunState} RunState */
+/** @typedef {import("../stream.js").Waiting} Waiting */
+
+/**
+ * @typedef {object} ManualRun
+ * @property {string} id
+ * @property {string | null} token the creator's control token (null: a viewer)
+ * @property {string[]} prefix picks replayed from an earlier run (`options.choices`)
+ * @property {string | null} goal what the scenario challenges you to reach
+ */
+
+export class ManualControls {
+  /**
+   * @param {HTMLElement} root
+   * @param {(choices: string[]) => void} onUndo start a run replaying `choices`
+   */
+  constructor(root, onUndo) {
+    this.root = root;
+    this.onUndo = onUndo;
+    this.buttons = /** @type {HTMLElement} */ (root.querySelector("[data-role=step-buttons]"));
+    this.prompt = /** @type {HTMLElement} */ (root.querySelector("[data-role=step-prompt]"));
+    this.note = /** @type {HTMLElement} */ (root.querySelector("[data-role=step-note]"));
+    this.goal = /** @type {HTMLElement} */ (root.querySelector("[data-role=goal]"));
+    this.undo = /** @type {HTMLButtonElement} */ (root.querySelector("[data-action=undo]"));
+    /** @type {ManualRun | null} */
+    this.run = null;
+    /** @type {string[]} */
+    this.runnable = [];
+    /** @type {string[]} */
+    this.picks = [];
+    this.busy = false;
+    /** @type {RunState | null} */
+    this.state = null;
+    this.buttons.addEventListener("click", (event) => {
+      const button = /** @type {HTMLElement} */ (event.target).closest("[data-thread]");
+      if (button instanceof HTMLButtonElement) void this.step(button.dataset.thread ?? "");
+    });
+    this.undo.addEventListener("click", () => this.undoLast());
+  }
+
+  /** @param {ManualRun | null} run null: not a manual run (the panel hides) */
+  setRun(run) {
+    this.run = run;
+    this.runnable = [];
+    this.picks = run ? [...run.prefix] : [];
+    this.busy = false;
+    this.root.hidden = run === null;
+    setText(this.note, "");
+    this.draw();
+  }
+
+  /** @param {Waiting} waiting the worker waits for one of these to step */
+  waiting(waiting) {
+    if (!this.run) return;
+    this.runnable = waiting.runnable;
+    this.busy = false;
+    this.draw();
+  }
+
+  /**
+   * The thread on key `n` (1-based) takes the step.
+   * @param {number} n
+   */
+  stepKey(n) {
+    const name = this.runnable[n - 1];
+    if (name && this.run?.token) void this.step(name);
+  }
+
+  /** @param {string} thread */
+  async step(thread) {
+    const run = this.run;
+    if (!run?.token || this.busy || !this.runnable.includes(thread)) return;
+    this.busy = true;
+    this.draw();
+    try {
+      await stepRun(run.id, thread, run.token);
+      this.picks.push(thread);
+      this.runnable = [];
+      setText(this.note, `${thread} took a step.`);
+    } catch (error) {
+      this.busy = false;
+      setText(this.note, explain(error));
+    }
+    this.draw();
+  }
+
+  undoLast() {
+    const schedule = this.state?.end?.schedule ?? this.picks;
+    if (schedule.length === 0) return;
+    this.onUndo(schedule.slice(0, -1));
+  }
+
+  /** @param {RunState} state */
+  render(state) {
+    if (!this.run || state === this.state) return;
+    const ended = state.end !== null && this.state?.end !== state.end;
+    this.state = state;
+    if (ended) this.runnable = [];
+    this.draw();
+  }
+
+  draw() {
+    const run = this.run;
+    if (!run) return;
+    const state = this.state;
+    const ended = state?.end ?? null;
+    const picks = ended?.schedule?.length ?? this.picks.length;
+    this.undo.disabled = picks === 0 || !run.token;
+    if (run.goal) {
+      const reached = goalReached(run.goal, ended);
+      this.goal.dataset.reached = String(reached);
+      setText(this.goal, reached
+        ? `Goal reached: you made it ${goalVerb(run.goal)} in ${picks} ${picks === 1 ? "step" : "steps"}.`
+        : `Your goal: ${GOAL_TEXT[run.goal] ?? run.goal}.`);
+    }
+    this.goal.hidden = !run.goal;
+    if (ended) {
+      setText(this.prompt, `The run is over after ${picks} ${picks === 1 ? "pick" : "picks"}.`);
+      this.buttons.replaceChildren();
+      return;
+    }
+    if (this.runnable.length === 0) {
+      setText(this.prompt, this.busy ? "Stepping…" : "Waiting for the program to reach a choice…");
+      this.buttons.replaceChildren();
+      return;
+    }
+    setText(this.prompt, run.token ? "Pick the thread that runs next:" : "The run's creator picks the thread that runs next:");
+    this.buttons.replaceChildren(...this.runnable.map((name, i) => {
+      const index = state?.threads[name]?.index ?? i;
+      const key = i < 9 ? `${i + 1}` : "";
+      return run.token
+        ? h("button", {
+            type: "button",
+            class: "step-button",
+            "data-thread": name,
+            "data-colour": threadColour(index),
+            disabled: this.busy,
+            "aria-keyshortcuts": key || null,
+          }, key ? h("kbd", {}, key) : null, `Step ${name}`)
+        : h("span", { class: "thread-chip", "data-colour": threadColour(index) }, name);
+    }));
+  }
+}
+
+/** @param {string} goal */
+function goalVerb(goal) {
+  return { deadlock: "deadlock", lost_update: "lose an update", any_failure: "fail" }[goal] ?? goal;
+}
+
+/** @param {unknown} error */
+function explain(error) {
+  if (!(error instanceof ApiError)) return String(error);
+  if (error.status === 403) return "Only the person who started this run can step it.";
+  return error.message;
+}

@@ -1,0 +1,75 @@
+// @ts-check
+/**
+ * Words and numbers as a student reads them. No DOM.
+ * @module format
+ */
+
+/** @typedef {import("./reducer.js").LastOp} LastOp */
+/** @typedef {import("./events.js").ThreadState} ThreadState */
+
+const NUMBER = new Intl.NumberFormat("en");
+
+/**
+ * 12345 → "12,345"; other values as JSON-ish text.
+ * @param {any} value
+ * @returns {string}
+ */
+export function formatValue(value) {
+  if (typeof value === "number") return NUMBER.format(value);
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null || value === undefined) return "None";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  return JSON.stringify(value);
+}
+
+/** A symbol per state, so that a state reads without its colour. */
+export const STATE_ICONS = Object.freeze({
+  New: "○",
+  Runnable: "▷",
+  Running: "▶",
+  Blocked: "■",
+  Dead: "✕",
+});
+
+/** @type {Record<string, string>} past tense of each resource operation */
+const VERBS = {
+  acquire: "acquired",
+  release: "released",
+  wait: "waits on",
+  notify: "notified",
+  notify_all: "notified all on",
+  set: "set",
+  clear: "cleared",
+  put: "put into",
+  get: "got from",
+  read: "read",
+  write: "wrote",
+  sleep: "slept",
+  join: "joined",
+  abort: "aborted",
+  task_done: "task done on",
+};
+
+/**
+ * "read counter → 41", "wrote counter ← 42", "acquired lock_a".
+ * @param {LastOp | null} op
+ * @returns {string}
+ */
+export function describeOp(op) {
+  if (!op) return "";
+  const verb = VERBS[op.kind] ?? op.kind;
+  const target = op.obj ? ` ${op.obj}` : "";
+  if (!("value" in op)) return `${verb}${target}`;
+  const arrow = op.kind === "write" || op.kind === "put" ? "←" : "→";
+  return `${verb}${target} ${arrow} ${formatValue(op.value)}`;
+}
+
+/**
+ * "timed_out" → "Timed out".
+ * @param {string} status
+ * @returns {string}
+ */
+export function statusLabel(status) {
+  const text = status.replaceAll("_", " ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,102 @@
+// @ts-check
+/**
+ * The shared run page (`/runs/{id}`): replays a run from its recording (paused at the
+ * start, or at `#seq=N`) and follows it live if it is still running. The creator of a
+ * manual run can step it here too; Re-run and Undo start a new run and go to its page.
+ * @module pages/run
+ */
+
+import { ApiError, controlToken, eventsUrl, getRun, getScenario } from "../api.js";
+import { formatPlace, parsePlace } from "../deeplink.js";
+import { h, part } from "../dom.js";
+import { formatValue } from "../format.js";
+import { sameRun, startRun } from "../rerun.js";
+import { RunView } from "../runview.js";
+
+/** @typedef {import("../api.js").RunRequest} RunRequest */
+
+const page = part(document, "page");
+const runId = page.dataset.run ?? "";
+const stageRoot = part(document, "stage");
+const rerun = /** @type {HTMLButtonElement} */ (part(stageRoot, "rerun"));
+const stage = new RunView(stageRoot, {
+  onUndo: (choices, run) => void go(sameRun(run, choices)),
+  onPlace: (seq) => history.replaceState(null, "", formatPlace({ run: null, seq }) || location.pathname),
+});
+
+void open();
+
+async function open() {
+  let run;
+  try {
+    run = await getRun(runId);
+  } catch (error) {
+    const gone = error instanceof ApiError && error.status === 404;
+    part(document, "title").textContent = gone ? "Run not found" : "This run cannot be loaded";
+    part(document, "summary").textContent = gone
+      ? `There is no run "${runId}" on this server: it may have been deleted.`
+      : String(error instanceof Error ? error.message : error);
+    stageRoot.hidden = true;
+    return;
+  }
+  describe(run);
+  if (typeof run.scenario === "string") await showScenario(run.scenario);
+  rerun.hidden = false;
+  rerun.addEventListener("click", () => void go(sameRun(run)));
+  const over = !["queued", "running"].includes(run.status);
+  stage.play(runId, run.links?.events ?? eventsUrl(runId), {
+    autoplay: !over,
+    seq: parsePlace(location.hash).seq,
+    token: controlToken(runId),
+  });
+  window.addEventListener("hashchange", () => {
+    const seq = parsePlace(location.hash).seq;
+    if (seq !== null && stage.player && seq !== stage.player.cursor) stage.player.seek(seq);
+  });
+}
+
+/** @param {string} id */
+async function showScenario(id) {
+  try {
+    const scenario = await getScenario(id);
+    part(document, "title").textContent = scenario.title;
+    part(document, "summary").textContent = scenario.summary;
+    const link = /** @type {HTMLAnchorElement} */ (part(document, "scenario-link"));
+    link.href = `/scenarios/${encodeURIComponent(scenario.id)}`;
+    link.hidden = false;
+    stage.setSource(scenario.source ?? "");
+    let fix = null;
+    if (scenario.fixed_by) {
+      const fixed = await getScenario(scenario.fixed_by).catch(() => null);
+      fix = { id: scenario.fixed_by, title: fixed?.title ?? scenario.fixed_by };
+    }
+    stage.setScenario(scenario, fix);
+  } catch {
+    // The scenario is gone from this server: the run still plays, without its code.
+  }
+}
+
+/**
+ * Start a new run and go to its page.
+ * @param {RunRequest} body
+ */
+async function go(body) {
+  rerun.disabled = true;
+  try {
+    const created = await startRun(body);
+    location.assign(created.links.page);
+  } catch (error) {
+    rerun.disabled = false;
+    part(document, "summary").textContent = error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Show how the run was made: its parameters.
+ * @param {Record<string, any>} run
+ */
+function describe(run) {
+  const items = Object.entries(run.params ?? {}).map(([name, value]) =>
+    h("li", {}, h("span", { class: "param-name" }, name), ` = ${formatValue(value)}`));
+  part(document, "run-params").replaceChildren(...items);
+}

@@ -1,0 +1,172 @@
+// @ts-check
+/**
+ * The scenario page: the run form (parameters and scheduling), "Break it", and the
+ * stage. A run plays in place; the URL keeps it and the position (`#run=…&seq=…`).
+ * @module pages/scenario
+ */
+
+import { ApiError, controlToken, eventsUrl, fieldErrors, getRun } from "../api.js";
+import { BreakIt } from "../controls/breakit.js";
+import { readSchedule, showScheduleErrors, syncSchedule, writeSchedule } from "../controls/schedule.js";
+import { formatPlace, parsePlace } from "../deeplink.js";
+import { part } from "../dom.js";
+import { paramInputs, readParams, showErrors } from "../params.js";
+import { sameRun, startRun } from "../rerun.js";
+import { RunView } from "../runview.js";
+import { showShareLink } from "../share.js";
+
+/** @typedef {import("../api.js").RunRequest} RunRequest */
+/** @typedef {import("../api.js").RunCreated} RunCreated */
+
+const page = part(document, "page");
+const scenarioId = page.dataset.scenario ?? "";
+const form = /** @type {HTMLFormElement} */ (part(document, "run-form"));
+const button = /** @type {HTMLButtonElement} */ (part(form, "run-button"));
+const stageRoot = part(document, "stage");
+const rerun = /** @type {HTMLButtonElement} */ (part(stageRoot, "rerun"));
+const stage = new RunView(stageRoot, {
+  onUndo: (choices, run) => void launch(sameRun(run, choices)),
+  onPlace: (seq) => keepPlace(seq),
+});
+const goals = (page.dataset.goals ?? "").split(" ").filter(Boolean);
+const fix = page.dataset.fixId ? { id: page.dataset.fixId, title: page.dataset.fixTitle ?? page.dataset.fixId } : null;
+stage.setScenario(/** @type {any} */ ({ id: scenarioId, goals }), fix);
+
+syncSchedule(form);
+form.addEventListener("change", () => syncSchedule(form));
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const body = request();
+  if (body) void launch(body);
+});
+rerun.addEventListener("click", () => {
+  if (stage.run) void launch(sameRun(stage.run));
+});
+
+const breakRoot = form.querySelector("[data-role=breakit]");
+if (breakRoot instanceof HTMLElement) {
+  new BreakIt(breakRoot, {
+    scenario: scenarioId,
+    params: () => {
+      const { values, errors } = readParams(form);
+      showErrors(form, errors);
+      return Object.keys(errors).length ? null : values;
+    },
+    onFound: (run) => void open(run.id, { autoplay: true }),
+  });
+}
+
+void restore();
+
+/** @returns {RunRequest | null} the form as a request, or null (errors shown) */
+function request() {
+  const params = readParams(form);
+  const schedule = readSchedule(form);
+  const errors = { ...params.errors, ...schedule.errors };
+  showErrors(form, params.errors);
+  showScheduleErrors(form, schedule.errors);
+  if (Object.keys(errors).length) return null;
+  return { scenario: scenarioId, params: params.values, ...schedule.values };
+}
+
+/**
+ * Create a run and play it here.
+ * @param {RunRequest} body
+ */
+async function launch(body) {
+  button.disabled = true;
+  rerun.disabled = true;
+  stage.starting();
+  bringStageIntoView();
+  try {
+    const created = await startRun(body);
+    play(created.id, created.links.events, created.control_token ?? null, created.links.page);
+    button.textContent = "▶ Run again";
+  } catch (error) {
+    stage.reset();
+    const errors = explain(error);
+    showErrors(form, errors);
+    showScheduleErrors(form, errors);
+    form.scrollIntoView({ block: "start" });
+  } finally {
+    button.disabled = false;
+    rerun.disabled = false;
+  }
+}
+
+/**
+ * @param {string} id
+ * @param {string} events
+ * @param {string | null} token
+ * @param {string} pagePath
+ * @param {{autoplay?: boolean, seq?: number | null}} [options]
+ */
+function play(id, events, token, pagePath, options = {}) {
+  showShareLink(part(document, "share"), pagePath);
+  rerun.hidden = false;
+  history.replaceState(null, "", formatPlace({ run: id, seq: null }) || location.pathname);
+  stage.play(id, events, { token, autoplay: options.autoplay ?? true, seq: options.seq ?? null });
+}
+
+/**
+ * Open an existing run (a found seed, a reloaded page).
+ * @param {string} id
+ * @param {{autoplay?: boolean, seq?: number | null}} options
+ */
+async function open(id, options) {
+  const run = await getRun(id);
+  if (run.scenario !== scenarioId) return;
+  writeSchedule(form, run);
+  play(id, run.links?.events ?? eventsUrl(id), controlToken(id), run.links?.page ?? `/runs/${id}`, {
+    autoplay: options.autoplay ?? run.status === "running",
+    seq: options.seq ?? null,
+  });
+  bringStageIntoView();
+}
+
+/** A reloaded page (or a link) with #run=…: show that run again. */
+async function restore() {
+  const place = parsePlace(location.hash);
+  if (!place.run) return;
+  try {
+    await open(place.run, { autoplay: false, seq: place.seq });
+  } catch {
+    history.replaceState(null, "", location.pathname); // the run is gone: start clean
+  }
+}
+
+/** @param {number | null} seq */
+function keepPlace(seq) {
+  const run = stageRoot.dataset.run;
+  if (run) history.replaceState(null, "", formatPlace({ run, seq }));
+}
+
+function bringStageIntoView() {
+  // The stage is below the form: bring its controls to the top of the screen.
+  if (stageRoot.getBoundingClientRect().top > window.innerHeight * 0.3) {
+    stageRoot.scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+}
+
+/**
+ * Errors of a failed POST, by field ("" for the form as a whole).
+ * @param {unknown} error
+ * @returns {Record<string, string>}
+ */
+function explain(error) {
+  if (!(error instanceof ApiError)) return { "": String(error) };
+  if (error.status === 422) {
+    const names = [...paramInputs(form).map((input) => input.name), "seed", "depth"];
+    const param = typeof error.body?.param === "string" ? error.body.param : null;
+    const errors = fieldErrors(error.body?.errors ?? error.detail, names, param);
+    if (!Object.keys(errors).length && typeof error.detail === "string") {
+      return fieldErrors(error.detail, names, param);
+    }
+    return Object.keys(errors).length ? errors : { "": error.message };
+  }
+  if (error.status === 429) {
+    const wait = error.retryAfter ? ` (try again in ${Math.ceil(error.retryAfter)} s)` : "";
+    return { "": `${error.message}${wait}` };
+  }
+  return { "": error.message };
+}

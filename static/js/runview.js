@@ -1,0 +1,256 @@
+// @ts-check
+/**
+ * The stage of a run: wires the stream to the player and the player to every view.
+ * Used by the scenario page (after Run) and the shared run page (`/runs/{id}`).
+ *
+ *   RunStream ──onEvent──▶ Player.log (+ tracks) ──one fold per frame──▶ state
+ *        │                                                        ├─▶ board, code, primitives,
+ *        └──onWaiting──▶ manual controls                          │   wait-for graph, deadlock,
+ *                                                                 │   verdict, output
+ *                                        Player (log, cursor) ────┴─▶ timeline, event log,
+ *                                                                     playback bar, status
+ * Every view draws from the state (or the log) it is handed and keeps nothing else.
+ * @module runview
+ */
+
+import { getRun } from "./api.js";
+import { part } from "./dom.js";
+import { Player } from "./player.js";
+import { DISPLAY_EVENT } from "./prefs.js";
+import { ManualControls } from "./controls/manual.js";
+import { PlaybackControls } from "./controls/playback.js";
+import { RunStream } from "./stream.js";
+import { BoardView } from "./views/board.js";
+import { CodeView } from "./views/code.js";
+import { DeadlockView } from "./views/deadlock.js";
+import { EventLogView } from "./views/eventlog.js";
+import { OutputView } from "./views/output.js";
+import { PrimitivesView } from "./views/primitives.js";
+import { runInfo } from "./views/runinfo.js";
+import { StatusView } from "./views/status.js";
+import { TimelineView } from "./views/timeline.js";
+import { VerdictView } from "./views/verdict.js";
+import { WaitGraphView } from "./views/waitgraph.js";
+
+/** @typedef {import("./reducer.js").RunState} RunState */
+/** @typedef {import("./stream.js").StreamStatus} StreamStatus */
+/** @typedef {import("./api.js").ScenarioInfo} ScenarioInfo */
+
+/**
+ * @typedef {object} StageOptions
+ * @property {(choices: string[], run: Record<string, any>) => void} [onUndo] a manual
+ *   run's Undo: start a run that replays `choices`
+ * @property {(seq: number | null) => void} [onPlace] the position to keep in the URL
+ */
+
+/**
+ * @typedef {object} PlayOptions
+ * @property {boolean} [autoplay] start playing at once (default: yes)
+ * @property {number | null} [seq] start paused at this event (a `#seq=` link)
+ * @property {string | null} [token] the creator's control token, if this page has it
+ */
+
+export class RunView {
+  /**
+   * @param {HTMLElement} root the element holding the stage's `data-role` parts
+   * @param {StageOptions} [options]
+   */
+  constructor(root, options = {}) {
+    this.root = root;
+    this.options = options;
+    this.code = new CodeView(part(root, "code"));
+    // The server may have rendered the source as plain text (readable without JS).
+    const plain = part(root, "source");
+    if (plain.textContent?.trim()) this.code.setSource(plain.textContent);
+    plain.hidden = true;
+    this.board = new BoardView(part(root, "board"), part(root, "board-empty"));
+    this.verdict = new VerdictView(part(root, "verdict"));
+    this.deadlock = new DeadlockView(part(root, "deadlock"));
+    this.primitives = new PrimitivesView(part(root, "prims"), part(root, "prims-card"));
+    this.graph = new WaitGraphView(part(root, "graph"), part(root, "graph-empty"));
+    this.output = new OutputView(part(root, "output"), part(root, "output-card"));
+    this.timeline = new TimelineView(part(root, "timeline"));
+    this.log = new EventLogView(
+      part(root, "log"),
+      /** @type {HTMLSelectElement} */ (part(root, "log-thread")),
+      /** @type {HTMLSelectElement} */ (part(root, "log-kind")),
+      part(root, "live"),
+    );
+    this.status = new StatusView(part(root, "status"), part(root, "progress"));
+    this.info = part(root, "run-info");
+    this.manual = new ManualControls(part(root, "manual"), (choices) => this.undo(choices));
+    this.playback = new PlaybackControls(
+      part(root, "playback"),
+      /** @type {HTMLDialogElement} */ (part(document, "keys-help")),
+      (n) => this.manual.stepKey(n),
+    );
+    document.addEventListener(DISPLAY_EVENT, () => this.timeline.restyle());
+    /** @type {StreamStatus | "idle" | "starting"} */
+    this.streamStatus = "idle";
+    /** @type {Player | null} */
+    this.player = null;
+    /** @type {RunStream | null} */
+    this.stream = null;
+    /** @type {ScenarioInfo | null} */
+    this.scenario = null;
+    /** @type {Record<string, any> | null} the run, as GET /api/runs/{id} last said */
+    this.run = null;
+    this.runId = "";
+    this.token = /** @type {string | null} */ (null);
+    this.lastSeq = 0;
+    this.placeTimer = 0;
+  }
+
+  /** @param {string} source */
+  setSource(source) {
+    this.code.setSource(source);
+  }
+
+  /**
+   * The scenario the runs belong to: its fix (for the deadlock banner) and its goals.
+   * @param {ScenarioInfo} scenario
+   * @param {{id: string, title: string} | null} fix
+   */
+  setScenario(scenario, fix) {
+    this.scenario = scenario;
+    this.deadlock.setFix(fix);
+  }
+
+  /** Clear the stage for a new run. */
+  reset() {
+    this.stream?.close();
+    this.stream = null;
+    this.player = null;
+    this.run = null;
+    this.board.reset();
+    this.code.reset();
+    this.verdict.reset();
+    this.deadlock.reset();
+    this.primitives.reset();
+    this.graph.reset();
+    this.output.reset();
+    this.manual.setRun(null);
+    this.timeline.attach(null);
+    this.log.attach(null);
+    this.playback.attach(null);
+    this.info.textContent = "";
+    this.root.dataset.run = "";
+    this.root.dataset.played = "0";
+    this.root.dataset.ended = "false";
+    this.setStreamStatus("idle");
+  }
+
+  /** Say a run is being created (before its stream exists). */
+  starting() {
+    this.reset();
+    this.setStreamStatus("starting");
+  }
+
+  /**
+   * Play a run's events from its stream.
+   * @param {string} runId
+   * @param {string} eventsUrl
+   * @param {PlayOptions} [options]
+   */
+  play(runId, eventsUrl, options = {}) {
+    this.reset();
+    this.runId = runId;
+    this.token = options.token ?? null;
+    this.root.dataset.run = runId;
+    const player = new Player({ onFrame: (state) => this.draw(state) });
+    this.player = player;
+    this.lastSeq = 0;
+    if (options.seq !== null && options.seq !== undefined) player.seek(options.seq);
+    else if (options.autoplay !== false) player.play();
+    this.timeline.attach(player);
+    this.log.attach(player);
+    this.playback.attach(player);
+    this.setStreamStatus("connecting");
+    this.stream = new RunStream(eventsUrl, {
+      onEvent: (event) => {
+        player.push(event);
+        if (event.seq === 1 || event.kind === "end") void this.describe();
+      },
+      onStatus: (status) => this.setStreamStatus(status),
+      onWaiting: (waiting) => this.manual.waiting(waiting),
+    });
+    void this.describe();
+  }
+
+  /** Fetch the run (mode, seed, policy, Python…) and show it; set up manual stepping. */
+  async describe() {
+    const id = this.runId;
+    let run;
+    try {
+      run = await getRun(id);
+    } catch {
+      return; // the stream says what went wrong, if anything did
+    }
+    if (id !== this.runId) return;
+    const first = this.run === null;
+    this.run = run;
+    this.info.replaceChildren(...runInfo(run));
+    if (first && run.mode === "controlled" && run.policy === "manual") {
+      this.manual.setRun({
+        id,
+        token: this.token,
+        prefix: Array.isArray(run.options?.choices) ? run.options.choices.map(String) : [],
+        goal: this.scenario?.goals?.[0] ?? null,
+      });
+      if (Array.isArray(run.runnable) && run.runnable.length) {
+        this.manual.waiting({ runnable: run.runnable.map(String), step: run.steps ?? null });
+      }
+      if (!this.player?.complete) this.player?.setFollow(true);
+    }
+  }
+
+  /** @param {string[]} choices */
+  undo(choices) {
+    if (this.run) this.options.onUndo?.(choices, this.run);
+  }
+
+  /** @param {StreamStatus | "idle" | "starting"} status */
+  setStreamStatus(status) {
+    this.streamStatus = status;
+    this.status.set(status);
+    if (this.player) this.status.render(this.player, status);
+    this.root.dataset.stream = status;
+  }
+
+  /** @param {RunState} state */
+  draw(state) {
+    const player = /** @type {Player} */ (this.player);
+    const delta = state.seq - this.lastSeq;
+    const animate = Math.abs(delta) <= 2 || (player.playing && player.speed <= 4 && delta <= 8);
+    this.lastSeq = state.seq;
+    this.board.render(state, { animate });
+    this.code.render(state);
+    this.primitives.render(state);
+    this.graph.render(state);
+    this.deadlock.render(state);
+    this.output.render(state);
+    this.verdict.render(state);
+    this.manual.render(state);
+    if (player.playing) this.timeline.follow();
+    this.timeline.draw();
+    this.log.render();
+    this.log.announce(player, state.end?.verdict?.summary ?? null);
+    this.status.render(player, this.streamStatus);
+    this.playback.render(player);
+    this.root.dataset.played = String(state.seq);
+    this.root.dataset.ended = String(state.end !== null);
+    this.root.dataset.playing = String(player.playing || player.follow);
+    this.keepPlace(player);
+  }
+
+  /**
+   * Keep the position in the URL while paused (not on every frame of playback).
+   * @param {Player} player
+   */
+  keepPlace(player) {
+    clearTimeout(this.placeTimer);
+    if (player.playing || player.follow || !this.options.onPlace) return;
+    const seq = player.cursor;
+    this.placeTimer = window.setTimeout(() => this.options.onPlace?.(seq), 250);
+  }
+}

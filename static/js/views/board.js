@@ -1,0 +1,208 @@
+// @ts-check
+/**
+ * The lifecycle board: a column per state (New | Runnable | Running | Blocked | Dead)
+ * and a token per thread, in the thread's own colour, that moves between columns as
+ * events play — animated (FLIP: measure, move, slide from the old place) when a few
+ * tokens move at a watchable speed. A blocked token says what it waits for.
+ * @module views/board
+ */
+
+import { h, setText } from "../dom.js";
+import { STATES } from "../events.js";
+import { STATE_ICONS, describeOp } from "../format.js";
+import { threadColour } from "../palette.js";
+import { stateCounts, waitText } from "../queries.js";
+
+/** @typedef {import("../reducer.js").RunState} RunState */
+/** @typedef {import("../reducer.js").ThreadView} ThreadView */
+
+/** More tokens than this moving in one frame are not animated (it would only flicker). */
+const MAX_ANIMATED = 12;
+const SLIDE_MS = 380;
+
+/**
+ * @typedef {object} Token
+ * @property {HTMLLIElement} item
+ * @property {HTMLElement} line
+ * @property {HTMLElement} doing
+ * @property {HTMLElement} holds
+ * @property {ThreadView | null} drawn
+ * @property {string} text the doing-text last drawn
+ */
+
+export class BoardView {
+  /**
+   * @param {HTMLElement} root holds one `[data-column=<state>]` per state
+   * @param {HTMLElement} empty shown while there is no thread
+   */
+  constructor(root, empty) {
+    this.root = root;
+    this.empty = empty;
+    this.hint = empty.textContent ?? "";
+    /** @type {Map<string, {list: HTMLElement, count: HTMLElement}>} */
+    this.columns = new Map();
+    for (const state of STATES) {
+      const column = /** @type {HTMLElement} */ (root.querySelector(`[data-column="${state}"]`));
+      this.columns.set(state, {
+        list: /** @type {HTMLElement} */ (column.querySelector(".board-tokens")),
+        count: /** @type {HTMLElement} */ (column.querySelector(".board-count")),
+      });
+    }
+    /** @type {Map<string, Token>} */
+    this.tokens = new Map();
+    /** @type {string | null} the thread of the last event, highlighted */
+    this.actor = null;
+    this.motion = !globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+  }
+
+  reset() {
+    this.tokens.clear();
+    this.actor = null;
+    for (const { list, count } of this.columns.values()) {
+      list.replaceChildren();
+      setText(count, "0");
+    }
+    this.empty.hidden = false;
+    setText(this.empty, this.hint);
+  }
+
+  /**
+   * @param {RunState} state
+   * @param {{animate?: boolean}} [options] slide tokens to their new column
+   */
+  render(state, options = {}) {
+    this.empty.hidden = state.order.length > 0;
+    if (state.end && state.order.length === 0) setText(this.empty, "No thread ran.");
+    for (const [name, token] of this.tokens) {
+      if (state.threads[name]) continue; // stepped back to before it was created
+      token.item.remove();
+      this.tokens.delete(name);
+    }
+    /** @type {{token: Token, thread: ThreadView}[]} */
+    const moves = [];
+    for (const name of state.order) {
+      const thread = state.threads[name];
+      const token = this.tokens.get(name) ?? this.add(thread);
+      const text = doingText(state, thread);
+      if (token.drawn === thread && token.text === text) continue;
+      if (token.drawn?.state !== thread.state) moves.push({ token, thread });
+      draw(token, thread, text);
+      token.drawn = thread;
+      token.text = text;
+    }
+    if (this.actor !== state.actor) {
+      this.tokens.get(this.actor ?? "")?.item.classList.remove("is-actor");
+      this.tokens.get(state.actor ?? "")?.item.classList.add("is-actor");
+      this.actor = state.actor;
+    }
+    if (moves.length) this.move(moves, Boolean(options.animate) && this.motion && moves.length <= MAX_ANIMATED);
+    const counts = stateCounts(state);
+    for (const [name, { count }] of this.columns) {
+      setText(count, String(counts[/** @type {keyof typeof counts} */ (name)]));
+    }
+  }
+
+  /**
+   * Put tokens in their new columns, in creation order; slide them there if asked.
+   * @param {{token: Token, thread: ThreadView}[]} moves
+   * @param {boolean} animate
+   */
+  move(moves, animate) {
+    const before = animate ? this.positions() : null;
+    for (const { token, thread } of moves) {
+      const list = /** @type {{list: HTMLElement}} */ (this.columns.get(thread.state)).list;
+      const next = Array.from(list.children).find(
+        (el) => Number(/** @type {HTMLElement} */ (el).dataset.index) > thread.index,
+      );
+      list.insertBefore(token.item, next ?? null);
+      token.item.dataset.state = thread.state;
+    }
+    if (!before) return;
+    for (const [item, old] of before) {
+      const now = item.getBoundingClientRect();
+      const dx = old.left - now.left;
+      const dy = old.top - now.top;
+      if (Math.abs(dx) < 1 && Math.abs(dy) < 1) continue;
+      item.animate(
+        [{ transform: `translate(${dx}px, ${dy}px)` }, { transform: "translate(0, 0)" }],
+        { duration: SLIDE_MS, easing: "cubic-bezier(.2,.7,.3,1)" },
+      );
+    }
+  }
+
+  /** @returns {Map<HTMLElement, DOMRect>} where every token is now */
+  positions() {
+    const out = new Map();
+    for (const { item } of this.tokens.values()) out.set(item, item.getBoundingClientRect());
+    return out;
+  }
+
+  /**
+   * @param {ThreadView} thread
+   * @returns {Token}
+   */
+  add(thread) {
+    const line = h("span", { class: "token-line" });
+    const doing = h("span", { class: "token-doing" });
+    const holds = h("span", { class: "token-holds" });
+    const item = h(
+      "li",
+      {
+        class: "token",
+        "data-thread": thread.name,
+        "data-index": thread.index,
+        "data-colour": threadColour(thread.index),
+      },
+      h("span", { class: "token-head" },
+        h("span", { class: "token-name" }, thread.name),
+        line),
+      doing,
+      holds,
+    );
+    /** @type {Token} */
+    const token = { item, line, doing, holds, drawn: null, text: "" };
+    this.tokens.set(thread.name, token);
+    return token;
+  }
+}
+
+/**
+ * @param {Token} token
+ * @param {ThreadView} thread
+ * @param {string} text
+ */
+function draw(token, thread, text) {
+  setText(token.line, thread.line === null || thread.state === "Dead" ? "" : `line ${thread.line}`);
+  setText(token.doing, text);
+  setText(token.holds, thread.holding.length ? `holds ${thread.holding.join(", ")}` : "");
+  token.item.classList.toggle("has-error", thread.error !== null);
+  token.item.classList.toggle("is-daemon", thread.daemon);
+  const icon = STATE_ICONS[thread.state];
+  token.item.setAttribute("aria-label", `${thread.name}: ${icon} ${thread.state}. ${text}`);
+}
+
+/**
+ * What the token says under the name.
+ * @param {RunState} state
+ * @param {ThreadView} thread
+ * @returns {string}
+ */
+export function doingText(state, thread) {
+  switch (thread.state) {
+    case "Blocked":
+      return waitText(state, thread.name);
+    case "Dead":
+      return thread.error ? `died: ${lastLine(thread.error)}` : "finished";
+    case "New":
+      return thread.daemon ? "created (daemon)" : "created";
+    default:
+      if (thread.stop) return `stopped before ${thread.stop.op}`;
+      return describeOp(thread.last);
+  }
+}
+
+/** @param {string} text */
+function lastLine(text) {
+  const lines = text.trim().split("\n");
+  return lines[lines.length - 1];
+}

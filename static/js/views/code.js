@@ -1,0 +1,139 @@
+// @ts-check
+/**
+ * The scenario's source, highlighted, with every thread's current line marked by a chip
+ * in that thread's colour (plus its state's icon), and — at bytecode granularity — the
+ * instruction a pre-empted thread stopped before. Only lines whose marks changed are
+ * touched; the panel scrolls itself (never the page) to keep the running thread's line
+ * in view.
+ * @module views/code
+ */
+
+import { h } from "../dom.js";
+import { STATE_ICONS } from "../format.js";
+import { threadColour } from "../palette.js";
+import { highlight } from "./highlight.js";
+
+/** @typedef {import("../reducer.js").RunState} RunState */
+
+const MAX_CHIPS = 4;
+
+/**
+ * @typedef {object} Mark
+ * @property {string} name
+ * @property {string} state
+ * @property {number} colour
+ * @property {string} stop the instruction it stopped before ("" if none)
+ */
+
+export class CodeView {
+  /** @param {HTMLElement} list the `<ol>` the lines go in */
+  constructor(list) {
+    this.list = list;
+    /** @type {Map<number, {row: HTMLElement, marks: HTMLElement}>} */
+    this.lines = new Map();
+    /** @type {Map<number, string>} line → key of the marks drawn on it */
+    this.drawn = new Map();
+    this.focusLine = 0;
+  }
+
+  /** @param {string} source */
+  setSource(source) {
+    this.lines.clear();
+    this.drawn.clear();
+    const rows = highlight(source).map((tokens, i) => {
+      const number = i + 1;
+      const code = h("code", { class: "code-text" });
+      for (const token of tokens) {
+        code.append(token.type ? h("span", { class: `tok-${token.type}` }, token.text) : token.text);
+      }
+      const marks = h("span", { class: "code-marks" });
+      const row = h(
+        "li",
+        { class: "code-line", "data-line": number },
+        h("span", { class: "code-number", "aria-hidden": "true" }, String(number)),
+        code,
+        marks,
+      );
+      this.lines.set(number, { row, marks });
+      return row;
+    });
+    this.list.replaceChildren(...rows);
+  }
+
+  /** Remove every mark (a new run starts). */
+  reset() {
+    for (const line of this.drawn.keys()) this.mark(line, []);
+    this.drawn.clear();
+    this.focusLine = 0;
+  }
+
+  /** @param {RunState} state */
+  render(state) {
+    /** @type {Map<number, Mark[]>} */
+    const wanted = new Map();
+    let running = 0;
+    for (const name of state.order) {
+      const thread = state.threads[name];
+      if (thread.line === null || thread.state === "Dead") continue;
+      const on = wanted.get(thread.line) ?? [];
+      on.push({ name, state: thread.state, colour: threadColour(thread.index), stop: thread.stop?.op ?? "" });
+      wanted.set(thread.line, on);
+      if (name === state.actor) running = thread.line;
+    }
+    for (const line of this.drawn.keys()) {
+      if (!wanted.has(line)) this.mark(line, []);
+    }
+    for (const [line, threads] of wanted) this.mark(line, threads);
+    if (running && running !== this.focusLine) this.reveal(running);
+  }
+
+  /**
+   * @param {number} line
+   * @param {Mark[]} threads
+   */
+  mark(line, threads) {
+    const key = threads.map((t) => `${t.name}:${t.state}:${t.stop}`).join(" ");
+    if ((this.drawn.get(line) ?? "") === key) return;
+    const target = this.lines.get(line);
+    if (key) this.drawn.set(line, key);
+    else this.drawn.delete(line);
+    if (!target) return;
+    target.row.classList.toggle("is-current", threads.length > 0);
+    if (threads.length) target.row.dataset.colour = String(threads[0].colour);
+    else delete target.row.dataset.colour;
+    // At most MAX_CHIPS chips fit beside a line; the rest are counted.
+    const shown = threads.length > MAX_CHIPS ? threads.slice(0, MAX_CHIPS - 1) : threads;
+    const more = threads.length - shown.length;
+    target.marks.replaceChildren(
+      ...shown.map((t) =>
+        h("span", {
+          class: "chip",
+          "data-state": t.state,
+          "data-colour": t.colour,
+          title: `${t.name}: ${t.state}${t.stop ? `, stopped before ${t.stop}` : ""}`,
+        },
+        h("span", { class: "state-icon", "aria-hidden": "true" },
+          STATE_ICONS[/** @type {keyof typeof STATE_ICONS} */ (t.state)]),
+        h("span", { class: "chip-name" }, t.name),
+        t.stop ? h("span", { class: "chip-stop" }, `stopped before ${t.stop}`) : null),
+      ),
+      more ? h("span", { class: "chip chip-more", title: threads.slice(shown.length)
+        .map((t) => t.name).join(", ") }, `+${more}`) : "",
+    );
+  }
+
+  /**
+   * Scroll the panel (not the page) so `line` is in view.
+   * @param {number} line
+   */
+  reveal(line) {
+    this.focusLine = line;
+    const row = this.lines.get(line)?.row;
+    const box = this.list;
+    if (!row || box.scrollHeight <= box.clientHeight) return;
+    const top = row.offsetTop; // .code is position: relative, the rows' offset parent
+    if (top < box.scrollTop || top + row.offsetHeight > box.scrollTop + box.clientHeight) {
+      box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+    }
+  }
+}

@@ -1,0 +1,562 @@
+// @ts-check
+/**
+ * The timeline: one swimlane per thread, state-coloured (and patterned) segments over
+ * event order or time, marks for acquire / release / wait / notify / read / write, the
+ * playhead, zoom (buttons, Ctrl + wheel), pan (drag), a tooltip for the event under the
+ * pointer, and a click to go there.
+ *
+ * Drawn on a canvas in two layers: the lanes (redrawn only when the data, the view or
+ * the size changes, at most once per DRAW_MS) and, every frame, a copy of that layer
+ * with the not-yet-played part veiled and the playhead on top. Each lane paints at
+ * most one segment and one mark of a kind per pixel column, so 100,000 events cost
+ * what the canvas is wide.
+ * @module views/timeline
+ */
+
+import { h } from "../dom.js";
+import { STATES } from "../events.js";
+import { formatValue } from "../format.js";
+import { readPalette, threadColour } from "../palette.js";
+import { sentence } from "../sentences.js";
+import { MARKS } from "../tracks.js";
+
+/** @typedef {import("../player.js").Player} Player */
+/** @typedef {import("../tracks.js").Tracks} Tracks */
+/** @typedef {import("../palette.js").Palette} Palette */
+
+const AXIS_H = 22;
+const TOP = 4;
+const MAX_PLOT_H = 340;
+const DRAW_MS = 200;
+const MIN_SPAN = 8; // events (or the time of 8 events) across the whole width, at most zoom
+
+export class TimelineView {
+  /** @param {HTMLElement} root the timeline card's body */
+  constructor(root) {
+    this.root = root;
+    this.canvas = /** @type {HTMLCanvasElement} */ (root.querySelector("canvas"));
+    this.tip = /** @type {HTMLElement} */ (root.querySelector(".timeline-tip"));
+    this.base = document.createElement("canvas");
+    /** @type {Player | null} */
+    this.player = null;
+    /** @type {"steps" | "time"} */
+    this.axis = "steps";
+    this.view = { from: 0, to: 1 }; // the shown part, as fractions of the whole run
+    this.size = { width: 0, height: 0, dpr: 1 };
+    this.drawnCount = -1;
+    this.drawnAt = 0;
+    this.stale = true;
+    /** @type {Palette | null} */
+    this.palette = null;
+    /** @type {Record<string, CanvasPattern | string>} */
+    this.fills = {};
+    this.labelWidth = 80;
+    this.bindControls();
+    this.bindPointer();
+    new ResizeObserver(() => this.resize()).observe(this.root);
+    globalThis.matchMedia?.("(prefers-color-scheme: dark)").addEventListener("change", () => this.restyle());
+  }
+
+  /** @param {Player | null} player */
+  attach(player) {
+    this.player = player;
+    this.view = { from: 0, to: 1 };
+    this.drawnCount = -1;
+    this.stale = true;
+    this.tip.hidden = true;
+    this.draw();
+  }
+
+  /** The theme changed: read the colours again. */
+  restyle() {
+    this.palette = null;
+    this.stale = true;
+    this.draw();
+  }
+
+  // --- geometry --------------------------------------------------------------------
+
+  get tracks() {
+    return this.player?.tracks ?? null;
+  }
+
+  /** Lane height for `n` lanes. */
+  laneHeight(n = this.tracks?.lanes.length ?? 0) {
+    const narrow = this.size.width < 560;
+    const max = narrow ? 240 : MAX_PLOT_H;
+    return Math.max(6, Math.min(30, Math.floor(max / Math.max(n, 1))));
+  }
+
+  /** Axis position of event index `i` (its index, or its time). */
+  /** @param {number} i */
+  pos(i) {
+    const tracks = /** @type {Tracks} */ (this.tracks);
+    if (this.axis === "steps") return i;
+    return tracks.t.at(Math.min(i, tracks.count - 1));
+  }
+
+  /** The whole run on the axis: [start, end]. */
+  extent() {
+    const tracks = this.tracks;
+    if (!tracks || tracks.count === 0) return [0, 1];
+    if (this.axis === "steps") return [0, Math.max(tracks.count, 1)];
+    const [a, b] = tracks.timeSpan();
+    return [a, b > a ? b : a + 1e-6];
+  }
+
+  /** The shown window on the axis. */
+  window() {
+    const [a, b] = this.extent();
+    return [a + (b - a) * this.view.from, a + (b - a) * this.view.to];
+  }
+
+  /** @param {number} p axis position → x in CSS pixels */
+  x(p) {
+    const [a, b] = this.window();
+    const left = this.labelWidth;
+    return left + ((p - a) / (b - a)) * (this.size.width - left - 6);
+  }
+
+  /** @param {number} x CSS pixels → axis position */
+  unx(x) {
+    const [a, b] = this.window();
+    const left = this.labelWidth;
+    return a + ((x - left) / (this.size.width - left - 6)) * (b - a);
+  }
+
+  /** @param {number} p axis position → the event index there */
+  indexAt(p) {
+    const tracks = /** @type {Tracks} */ (this.tracks);
+    if (this.axis === "steps") return Math.max(0, Math.min(tracks.count - 1, Math.floor(p)));
+    return tracks.indexAtTime(p);
+  }
+
+  resize() {
+    const width = Math.floor(this.root.clientWidth);
+    const lanes = this.tracks?.lanes.length ?? 0;
+    const height = TOP + Math.max(lanes, 1) * this.laneHeight(lanes) + AXIS_H;
+    const dpr = Math.min(globalThis.devicePixelRatio || 1, 2);
+    if (width === this.size.width && height === this.size.height && dpr === this.size.dpr) return;
+    this.size = { width, height, dpr };
+    for (const canvas of [this.canvas, this.base]) {
+      canvas.width = Math.max(1, Math.round(width * dpr));
+      canvas.height = Math.round(height * dpr);
+    }
+    this.canvas.style.height = `${height}px`;
+    this.stale = true;
+    this.draw();
+  }
+
+  // --- drawing -----------------------------------------------------------------------
+
+  /** Draw this frame: the lanes if they are out of date, then the playhead. */
+  draw() {
+    const tracks = this.tracks;
+    const lanes = tracks?.lanes.length ?? 0;
+    const wantHeight = TOP + Math.max(lanes, 1) * this.laneHeight(lanes) + AXIS_H;
+    if (wantHeight !== this.size.height || this.size.width === 0) return this.resize();
+    const now = performance.now();
+    const grown = tracks !== null && tracks.count !== this.drawnCount;
+    if (this.stale || (grown && now - this.drawnAt >= DRAW_MS)) {
+      this.drawBase();
+      this.drawnAt = now;
+    }
+    this.drawTop();
+  }
+
+  drawBase() {
+    this.stale = false;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (this.base.getContext("2d"));
+    const { width, height, dpr } = this.size;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const palette = this.colours(ctx);
+    ctx.fillStyle = palette.bg;
+    ctx.fillRect(0, 0, width, height);
+    const tracks = this.tracks;
+    this.drawnCount = tracks?.count ?? 0;
+    if (!tracks || tracks.count === 0) return;
+    ctx.font = `600 12px ${getComputedStyle(this.canvas).fontFamily}`;
+    this.labelWidth = Math.min(150, 26 + Math.max(...tracks.lanes.map((l) => ctx.measureText(l.name).width)));
+    const laneH = this.laneHeight();
+    for (const lane of tracks.lanes) this.drawLane(ctx, lane, TOP + lane.index * laneH, laneH);
+    this.drawMarks(ctx, laneH);
+    this.drawAxis(ctx, TOP + tracks.lanes.length * laneH);
+  }
+
+  /**
+   * @param {CanvasRenderingContext2D} ctx
+   * @param {import("../tracks.js").Lane} lane
+   * @param {number} y
+   * @param {number} laneH
+   */
+  drawLane(ctx, lane, y, laneH) {
+    const tracks = /** @type {Tracks} */ (this.tracks);
+    const palette = /** @type {Palette} */ (this.palette);
+    const colour = palette.threads[threadColour(lane.index)];
+    ctx.fillStyle = colour;
+    ctx.fillRect(2, y + 1, 6, laneH - 2);
+    if (laneH >= 10) {
+      ctx.fillStyle = palette.fg;
+      ctx.textBaseline = "middle";
+      ctx.fillText(lane.name, 12, y + laneH / 2, this.labelWidth - 16);
+    }
+    const barY = y + Math.floor(laneH * (laneH >= 16 ? 0.38 : 0.15));
+    const barH = Math.max(3, y + laneH - 1 - barY);
+    /** @type {Path2D[]} */
+    const paths = STATES.map(() => new Path2D());
+    const [wa, wb] = this.window();
+    const first = Math.max(0, tracks.segmentAt(lane, this.indexAt(wa)));
+    const right = this.size.width - 6;
+    let painted = -Infinity;
+    for (let k = first; k < lane.segStart.length; k += 1) {
+      const a = lane.segStart.at(k);
+      const b = tracks.segmentEnd(lane, k);
+      const x0 = Math.max(this.x(this.pos(a)), this.labelWidth);
+      const x1 = Math.min(this.x(this.pos(b)), right);
+      if (x0 > right) break;
+      if (x1 <= this.labelWidth || (Math.floor(x1) <= painted && x1 - x0 < 1)) continue;
+      const from = Math.max(x0, painted);
+      paths[lane.segState.at(k)].rect(from, barY, Math.max(x1 - from, 1), barH);
+      painted = Math.max(painted, Math.floor(x1));
+      if (wb <= this.pos(b)) break;
+    }
+    STATES.forEach((state, i) => {
+      if (state === "Dead") return; // a dead thread's lane stays empty
+      ctx.fillStyle = this.fills[state];
+      ctx.fill(paths[i]);
+    });
+    ctx.fillStyle = palette.grid;
+    ctx.fillRect(this.labelWidth, y + laneH - 0.5, right - this.labelWidth, 0.5);
+  }
+
+  /**
+   * @param {CanvasRenderingContext2D} ctx
+   * @param {number} laneH
+   */
+  drawMarks(ctx, laneH) {
+    if (laneH < 14) return;
+    const tracks = /** @type {Tracks} */ (this.tracks);
+    const palette = /** @type {Palette} */ (this.palette);
+    const [wa, wb] = this.window();
+    const from = this.indexAt(wa);
+    const to = Math.min(tracks.count - 1, this.indexAt(wb) + 1);
+    const last = new Float64Array(tracks.lanes.length * MARKS.length).fill(-1);
+    const size = Math.min(5, laneH * 0.2);
+    ctx.lineWidth = 1.25;
+    for (let i = from; i <= to; i += 1) {
+      const mark = tracks.mark.at(i);
+      const lane = tracks.thread.at(i);
+      if (mark === 0 || lane < 0) continue;
+      const x = Math.round(this.x(this.pos(i)));
+      const slot = lane * MARKS.length + mark;
+      if (last[slot] === x) continue;
+      last[slot] = x;
+      // Reads and writes are many: muted, so the lock operations stand out.
+      const ink = mark >= 5 ? palette.muted : palette.fg;
+      ctx.fillStyle = ink;
+      ctx.strokeStyle = ink;
+      drawMark(ctx, MARKS[mark], x, TOP + lane * laneH + size + 2, size);
+    }
+  }
+
+  /**
+   * @param {CanvasRenderingContext2D} ctx
+   * @param {number} y
+   */
+  drawAxis(ctx, y) {
+    const palette = /** @type {Palette} */ (this.palette);
+    const [a, b] = this.window();
+    const ticks = niceTicks(a, b, Math.max(2, Math.floor((this.size.width - this.labelWidth) / 110)));
+    ctx.fillStyle = palette.muted;
+    ctx.textBaseline = "top";
+    ctx.font = `12px ${getComputedStyle(this.canvas).fontFamily}`;
+    for (const tick of ticks) {
+      const x = this.x(tick);
+      ctx.fillRect(x, y, 1, 4);
+      const label = this.axis === "steps" ? `#${formatValue(Math.round(tick) + 1)}` : seconds(tick - this.extent()[0]);
+      ctx.fillText(label, Math.min(x + 2, this.size.width - 48), y + 5);
+    }
+    ctx.fillText(this.axis === "steps" ? "event" : "time", 4, y + 5);
+  }
+
+  drawTop() {
+    const ctx = /** @type {CanvasRenderingContext2D} */ (this.canvas.getContext("2d"));
+    const { width, height, dpr } = this.size;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.base, 0, 0);
+    const player = this.player;
+    const tracks = this.tracks;
+    if (!player || !tracks || tracks.count === 0) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const palette = /** @type {Palette} */ (this.palette);
+    const played = player.cursor;
+    const x = played === 0 ? this.labelWidth : this.x(this.pos(this.axis === "steps" ? played : played - 1));
+    const plotBottom = height - AXIS_H;
+    if (x < width) {
+      ctx.globalAlpha = 0.6;
+      ctx.fillStyle = palette.bg;
+      const from = Math.max(x, this.labelWidth);
+      ctx.fillRect(from, 0, width - from, plotBottom);
+      ctx.globalAlpha = 1;
+    }
+    if (x >= this.labelWidth && x <= width) {
+      ctx.fillStyle = palette.playhead;
+      ctx.fillRect(x - 1, 0, 2, plotBottom + 4);
+    }
+  }
+
+  /**
+   * The palette and the state fills (colour plus pattern) for the current theme.
+   * @param {CanvasRenderingContext2D} ctx
+   * @returns {Palette}
+   */
+  colours(ctx) {
+    if (this.palette) return this.palette;
+    const palette = readPalette(this.canvas);
+    this.palette = palette;
+    this.fills = {
+      New: pattern(ctx, palette.states.New, "dots", palette.muted),
+      Runnable: pattern(ctx, palette.states.Runnable, "stripes", "rgba(255,255,255,0.55)"),
+      Running: palette.states.Running,
+      Blocked: pattern(ctx, palette.states.Blocked, "hatch", "rgba(0,0,0,0.35)"),
+      Dead: palette.states.Dead,
+    };
+    return palette;
+  }
+
+  // --- interaction -------------------------------------------------------------------
+
+  bindControls() {
+    this.root.closest(".timeline-card")?.addEventListener("click", (event) => {
+      const button = /** @type {HTMLElement} */ (event.target).closest("[data-zoom], [data-axis]");
+      if (!(button instanceof HTMLElement)) return;
+      if (button.dataset.axis) this.setAxis(/** @type {"steps" | "time"} */ (button.dataset.axis));
+      else if (button.dataset.zoom === "fit") this.setView(0, 1);
+      else this.zoom(button.dataset.zoom === "in" ? 0.5 : 2, this.playheadFraction());
+    });
+  }
+
+  /** @param {"steps" | "time"} axis */
+  setAxis(axis) {
+    this.axis = axis;
+    for (const button of this.root.closest(".timeline-card")?.querySelectorAll("[data-axis]") ?? []) {
+      button.setAttribute("aria-pressed", String(/** @type {HTMLElement} */ (button).dataset.axis === axis));
+    }
+    this.setView(0, 1);
+  }
+
+  /** Where the playhead is, as a fraction of the whole run. */
+  playheadFraction() {
+    const tracks = this.tracks;
+    if (!tracks || !this.player || tracks.count === 0) return 0.5;
+    const [a, b] = this.extent();
+    return (this.pos(Math.max(0, this.player.cursor - 1)) - a) / (b - a);
+  }
+
+  /**
+   * @param {number} factor < 1 zooms in
+   * @param {number} around a fraction of the whole run that stays put
+   */
+  zoom(factor, around) {
+    const span = this.view.to - this.view.from;
+    const [a, b] = this.extent();
+    const min = this.axis === "steps" ? MIN_SPAN / Math.max(b - a, 1) : 1e-4;
+    const next = Math.max(min, Math.min(1, span * factor));
+    const at = (around - this.view.from) / span;
+    const from = around - at * next;
+    this.setView(from, from + next);
+  }
+
+  /**
+   * @param {number} from
+   * @param {number} to
+   */
+  setView(from, to) {
+    const span = Math.min(1, to - from);
+    const start = Math.max(0, Math.min(1 - span, from));
+    this.view = { from: start, to: start + span };
+    this.stale = true;
+    this.draw();
+  }
+
+  /** Keep the playhead in view while playing a zoomed-in timeline. */
+  follow() {
+    if (this.view.to - this.view.from >= 1) return;
+    const f = this.playheadFraction();
+    if (f < this.view.from || f > this.view.to) {
+      const span = this.view.to - this.view.from;
+      this.setView(f - span * 0.1, f + span * 0.9);
+    }
+  }
+
+  bindPointer() {
+    let drag = /** @type {{x: number, from: number, moved: boolean} | null} */ (null);
+    this.canvas.addEventListener("pointerdown", (event) => {
+      drag = { x: event.clientX, from: this.view.from, moved: false };
+      this.canvas.setPointerCapture(event.pointerId);
+    });
+    this.canvas.addEventListener("pointermove", (event) => {
+      if (drag && Math.abs(event.clientX - drag.x) > 3) {
+        drag.moved = true;
+        const span = this.view.to - this.view.from;
+        const plot = this.size.width - this.labelWidth - 6;
+        const from = drag.from - ((event.clientX - drag.x) / plot) * span;
+        this.setView(from, from + span);
+      }
+      this.hover(event);
+    });
+    this.canvas.addEventListener("pointerup", (event) => {
+      if (drag && !drag.moved) this.pick(event);
+      drag = null;
+    });
+    this.canvas.addEventListener("pointerleave", () => { this.tip.hidden = true; });
+    this.canvas.addEventListener("wheel", (event) => {
+      if (!event.ctrlKey && !event.metaKey) return; // a plain wheel scrolls the page
+      event.preventDefault();
+      const [a, b] = this.extent();
+      const around = (this.unx(event.offsetX) - a) / (b - a);
+      this.zoom(event.deltaY > 0 ? 1.25 : 0.8, around);
+    }, { passive: false });
+  }
+
+  /**
+   * The event under the pointer: its index, or -1.
+   * @param {PointerEvent} event
+   */
+  eventAt(event) {
+    const tracks = this.tracks;
+    if (!tracks || tracks.count === 0 || event.offsetX < this.labelWidth) return -1;
+    const laneH = this.laneHeight();
+    const lane = tracks.lanes[Math.floor((event.offsetY - TOP) / laneH)];
+    const i = this.indexAt(this.unx(event.offsetX));
+    if (!lane) return i;
+    const near = tracks.nearestEvent(lane, i);
+    return near >= 0 && Math.abs(this.x(this.pos(near)) - event.offsetX) < 14 ? near : i;
+  }
+
+  /** @param {PointerEvent} event */
+  hover(event) {
+    const i = this.eventAt(event);
+    const log = this.player?.log;
+    if (i < 0 || !log?.[i]) {
+      this.tip.hidden = true;
+      return;
+    }
+    const e = log[i];
+    this.tip.replaceChildren(
+      h("span", { class: "tip-where" }, `#${e.seq} · ${seconds(e.t)}${e.line ? ` · line ${e.line}` : ""}`),
+      h("span", { class: "tip-text" }, sentence(e)),
+    );
+    this.tip.hidden = false;
+    const left = Math.min(event.offsetX + 12, this.size.width - this.tip.offsetWidth - 4);
+    this.tip.style.left = `${Math.max(0, left)}px`;
+    this.tip.style.top = `${event.offsetY + 14}px`;
+  }
+
+  /** @param {PointerEvent} event */
+  pick(event) {
+    const i = this.eventAt(event);
+    if (i >= 0) this.player?.seek(i + 1);
+  }
+}
+
+/**
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {string} mark
+ * @param {number} x
+ * @param {number} y the mark's centre
+ * @param {number} r its half-size
+ */
+function drawMark(ctx, mark, x, y, r) {
+  ctx.beginPath();
+  switch (mark) {
+    case "acquire": // ▼ takes the lock
+      ctx.moveTo(x - r, y - r);
+      ctx.lineTo(x + r, y - r);
+      ctx.lineTo(x, y + r);
+      ctx.fill();
+      return;
+    case "release": // △ gives it back
+      ctx.moveTo(x - r, y + r);
+      ctx.lineTo(x + r, y + r);
+      ctx.lineTo(x, y - r);
+      ctx.closePath();
+      ctx.stroke();
+      return;
+    case "wait": // ◇
+      ctx.moveTo(x, y - r);
+      ctx.lineTo(x + r, y);
+      ctx.lineTo(x, y + r);
+      ctx.lineTo(x - r, y);
+      ctx.closePath();
+      ctx.stroke();
+      return;
+    case "notify": // ●
+      ctx.arc(x, y, r * 0.8, 0, Math.PI * 2);
+      ctx.fill();
+      return;
+    case "read": // short tick
+      ctx.fillRect(x - 0.75, y - r * 0.3, 1.5, r * 1.3);
+      return;
+    default: // write: tall tick
+      ctx.fillRect(x - 1, y - r, 2, r * 2);
+  }
+}
+
+/**
+ * A colour with a pattern over it (so a state reads without its colour).
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {string} colour
+ * @param {"dots" | "stripes" | "hatch"} kind
+ * @param {string} ink
+ * @returns {CanvasPattern | string}
+ */
+function pattern(ctx, colour, kind, ink) {
+  const tile = document.createElement("canvas");
+  tile.width = 8;
+  tile.height = 8;
+  const t = /** @type {CanvasRenderingContext2D} */ (tile.getContext("2d"));
+  t.fillStyle = colour;
+  t.fillRect(0, 0, 8, 8);
+  t.fillStyle = ink;
+  t.strokeStyle = ink;
+  t.lineWidth = 1.5;
+  if (kind === "dots") {
+    t.fillRect(3, 3, 2, 2);
+  } else {
+    t.beginPath();
+    t.moveTo(0, 8);
+    t.lineTo(8, 0);
+    if (kind === "hatch") {
+      t.moveTo(0, 0);
+      t.lineTo(8, 8);
+    }
+    t.stroke();
+  }
+  return ctx.createPattern(tile, "repeat") ?? colour;
+}
+
+/**
+ * About `count` round numbers between a and b.
+ * @param {number} a
+ * @param {number} b
+ * @param {number} count
+ * @returns {number[]}
+ */
+export function niceTicks(a, b, count) {
+  const raw = (b - a) / count;
+  if (!(raw > 0) || !Number.isFinite(raw)) return [];
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
+  const out = [];
+  for (let v = Math.ceil(a / step) * step; v <= b; v += step) out.push(v);
+  return out;
+}
+
+/** @param {number} s */
+function seconds(s) {
+  if (s === 0) return "0 s";
+  if (Math.abs(s) < 1e-3) return `${(s * 1e6).toFixed(0)} µs`;
+  if (Math.abs(s) < 1) return `${(s * 1e3).toFixed(s < 0.01 ? 2 : 1)} ms`;
+  return `${s.toFixed(2)} s`;
+}

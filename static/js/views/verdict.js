@@ -1,0 +1,84 @@
+// @ts-check
+/**
+ * The verdict, large, once the run's `end` event has been played — never before, so a
+ * half-played or cut-off run never looks final. A measured table (the GIL scenarios)
+ * is drawn as a table with bars.
+ * @module views/verdict
+ */
+
+import { h } from "../dom.js";
+import { formatValue, statusLabel } from "../format.js";
+import { factsTable, isTable } from "./chart.js";
+
+/** @typedef {import("../reducer.js").RunState} RunState */
+/** @typedef {import("../reducer.js").RunEnd} RunEnd */
+
+export class VerdictView {
+  /** @param {HTMLElement} root */
+  constructor(root) {
+    this.root = root;
+    /** @type {RunEnd | null} */
+    this.drawn = null;
+  }
+
+  reset() {
+    this.drawn = null;
+    this.root.hidden = true;
+    this.root.replaceChildren();
+  }
+
+  /** @param {RunState} state */
+  render(state) {
+    if (state.end === this.drawn) return;
+    this.drawn = state.end;
+    if (!state.end) return this.reset();
+    const { status, verdict, message } = state.end;
+    // A deadlock's banner already says who waits for whom: the verdict stays short.
+    const compact = Boolean(state.deadlock);
+    this.root.classList.toggle("is-compact", compact);
+    this.root.dataset.status = status;
+    this.root.dataset.outcome = outcome(state.end);
+    const all = verdict?.facts ?? {};
+    const facts = Object.entries(all).filter(
+      ([, value]) => value !== null && value !== undefined && typeof value !== "object",
+    );
+    const texts = Object.entries(all).filter(
+      ([, value]) => value && typeof value === "object" && !Array.isArray(value)
+        && Object.values(value).every((v) => typeof v === "string"),
+    );
+    const parts = [
+      h("p", { class: "verdict-status" }, statusLabel(status)),
+      h("p", { class: "verdict-summary" }, verdict?.summary ?? message ?? "The run ended."),
+      !compact && verdict && message && message !== verdict.summary ? h("p", { class: "verdict-message" }, message) : null,
+      isTable(all.table) ? factsTable(all.table) : null,
+      ...texts.flatMap(([, value]) => Object.values(value).map((v) => h("p", { class: "verdict-message" }, v))),
+      facts.length && !compact
+        ? h("dl", { class: "verdict-facts" },
+            ...facts.map(([name, value]) =>
+              h("div", { class: "fact", "data-fact": name },
+                h("dt", {}, name.replaceAll("_", " ")),
+                h("dd", {}, formatValue(value)))))
+        : null,
+    ];
+    this.root.replaceChildren(...parts.filter((p) => p !== null));
+    this.root.hidden = false;
+  }
+}
+
+const ERRORS = new Set(["deadlocked", "failed", "timed_out", "interrupted"]);
+
+/**
+ * good / bad / error / neutral: how the verdict should look. A run can finish and still
+ * show the problem it is about (a race that lost updates).
+ * @param {RunEnd} end
+ * @returns {string}
+ */
+export function outcome(end) {
+  if (ERRORS.has(end.status)) return "error";
+  const facts = end.verdict?.facts ?? {};
+  if (facts.ok === true) return "good";
+  if (facts.ok === false) return "bad";
+  if (facts.broken === true) return "bad";
+  if (typeof facts.lost === "number") return facts.lost > 0 ? "bad" : "good";
+  return "neutral";
+}
