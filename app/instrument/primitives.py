@@ -360,7 +360,8 @@ class Condition:
             raise RuntimeError("cannot notify on un-acquired lock")
         rt = runtime.current
         _hook(rt).point(rt)
-        chosen = list(islice(self._waiters, n))
+        # Fix: threading's notify(n) wakes nobody for n <= 0 (islice raised ValueError).
+        chosen = list(islice(self._waiters, max(n, 0)))
         waiting = len(self._waiters) - len(chosen)
         _emit(rt, kind, self.name, {"woken": [who for _, who in chosen], "waiting": waiting})
         for entry in chosen:

@@ -1,0 +1,170 @@
+"""Traced vs plain primitives: nanoseconds per operation pair, side by side in one run.
+
+    python bench/primitives.py           (target: traced Lock acquire+release ≤ 1 µs)
+
+The traced side runs inside a real run set up exactly as the worker sets one up
+(``build_runtime`` + ``run_main`` from ``app/runs/execution.py``, free mode, the caller
+bound as MainThread), with a background thread that takes the recorded events every
+10 ms like the worker's writer, so memory stays bounded.  Columns: the standard library
+(``threading``/``queue``, or a plain attribute for ``Shared``); ``app.instrument``
+outside a run; traced, the writer only taking the events (the cost of recording); and
+traced, the writer also JSON-encoding them as the worker does (under the GIL that work
+slows the scenario's threads too — what a run really pays).  Each figure is the best of
+several rounds, the rounds interleaved so that all columns see the same machine state.
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import app.instrument as ins
+from app.instrument import runtime
+from app.runs.execution import build_runtime, run_main
+
+ROUNDS = 7
+FLUSH_INTERVAL = 0.01  # as the worker's writer
+
+
+class _Plain:
+    value = 0
+
+
+def _pairs(make: Callable[[], object], kind: str) -> Callable[[int], int]:
+    """A loop of ``n`` operation pairs on a fresh object; returns elapsed ns."""
+    obj = make()
+    if kind == "lock":
+        acquire, release = obj.acquire, obj.release  # type: ignore[attr-defined]
+
+        def loop(n: int) -> int:
+            t0 = time.perf_counter_ns()
+            for _ in range(n):
+                acquire()
+                release()
+            return time.perf_counter_ns() - t0
+
+    elif kind == "with":
+
+        def loop(n: int) -> int:
+            t0 = time.perf_counter_ns()
+            for _ in range(n):
+                with obj:  # type: ignore[attr-defined]
+                    pass
+            return time.perf_counter_ns() - t0
+
+    elif kind == "shared":
+
+        def loop(n: int) -> int:
+            t0 = time.perf_counter_ns()
+            for _ in range(n):
+                obj.value = obj.value + 1  # type: ignore[attr-defined]
+            return time.perf_counter_ns() - t0
+
+    else:  # queue
+        put, get = obj.put, obj.get  # type: ignore[attr-defined]
+
+        def loop(n: int) -> int:
+            t0 = time.perf_counter_ns()
+            for _ in range(n):
+                put(1)
+                get()
+            return time.perf_counter_ns() - t0
+
+    return loop
+
+
+# (label, kind, pairs per round, stdlib factory, app.instrument factory)
+CASES: list[tuple[str, str, int, Callable[[], object], Callable[[], object]]] = [
+    ("Lock acquire+release", "lock", 50_000, threading.Lock, ins.Lock),
+    ("Lock `with`", "with", 50_000, threading.Lock, ins.Lock),
+    ("RLock acquire+release", "lock", 30_000, threading.RLock, ins.RLock),
+    ("Semaphore acquire+release", "lock", 20_000, threading.Semaphore, ins.Semaphore),
+    ("Shared read+write", "shared", 30_000, _Plain, lambda: ins.Shared("x", 0)),
+    ("Queue put+get", "queue", 10_000, queue.Queue, ins.Queue),
+]
+
+
+COLUMNS = ("stdlib", "outside", "traced", "+encode")
+Row = tuple[str, dict[str, float]]
+
+
+def measure(rt: runtime.Runtime, encoding: list[bool]) -> list[Row]:
+    results = []
+    for label, kind, n, std, traced in CASES:
+        runtime.install(None)
+        loops = {"stdlib": _pairs(std, kind), "outside": _pairs(traced, kind)}
+        runtime.install(rt)
+        loops["traced"] = _pairs(traced, kind)  # created in the run: declared, named
+        loops["+encode"] = _pairs(traced, kind)
+        best = dict.fromkeys(loops, float("inf"))
+        for _ in range(ROUNDS):
+            for col, loop in loops.items():
+                runtime.install(rt if col in ("traced", "+encode") else None)
+                encoding[0] = col == "+encode"
+                best[col] = min(best[col], loop(n) / n)
+        runtime.install(rt)
+        results.append((label, best))
+    return results
+
+
+def main() -> None:
+    spec = {
+        "mode": "free",
+        "options": {},
+        "limits": {"max_events": 10**12, "max_threads": 64},
+    }
+
+    class Control:
+        def finish(self, status: str, message: str | None, **facts: object) -> None:
+            raise SystemExit(f"the run ended: {status}: {message}")
+
+    results: list[Row] = []
+    encoding = [False]  # does the writer encode what it takes (as the worker does)?
+
+    def body() -> None:
+        results.extend(measure(rt, encoding))
+
+    rt = build_runtime(spec, Control(), body)  # type: ignore[arg-type]
+    recorder = rt.recorder
+    stop = threading.Event()
+    drained = [0]
+
+    def writer() -> None:
+        while not stop.wait(FLUSH_INTERVAL):
+            batch = recorder.take()
+            drained[0] += len(batch)
+            if encoding[0]:
+                recorder.encode_batch(batch)
+
+    drain = threading.Thread(target=writer, name="writer", daemon=True)
+    drain.start()
+    runtime.install(rt)
+    try:
+        status, message = run_main(rt, body, {})
+    finally:
+        runtime.install(None)
+        stop.set()
+        drain.join()
+    if status != "finished":
+        raise SystemExit(f"the bench run {status}: {message}")
+    drained[0] += len(recorder.take())
+
+    print(f"Python {sys.version.split()[0]}; ns per pair (best of {ROUNDS} rounds)")
+    print(f"{'':27}" + "".join(f"{c:>9}" for c in COLUMNS) + "   traced/stdlib")
+    for label, best in results:
+        cells = "".join(f"{best[c]:9.0f}" for c in COLUMNS)
+        print(f"{label:27}{cells}{best['traced'] / best['stdlib']:13.1f}x")
+    lock = results[0][1]["traced"]
+    verdict = "meets" if lock <= 1000 else "MISSES"
+    print(f"traced Lock acquire+release: {lock:.0f} ns — {verdict} the 1 µs target")
+    print(f"events recorded and drained: {drained[0]:,}")
+
+
+if __name__ == "__main__":
+    main()
