@@ -35,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.instrument.events import TRANSITIONS, encode, make  # noqa: E402
+from app.instrument.events import TRANSITIONS, encode, make
 
 EVENTS = 100_000
 THREADS = 64

@@ -163,7 +163,7 @@ class RunManager:
             raise Conflict(f"Run '{run.id}' is not waiting for a step right now.")
         if thread not in waiting["runnable"]:
             runnable = ", ".join(waiting["runnable"]) or "none"
-            raise InvalidRequest(f"Thread {thread!r} cannot take a step now; runnable: {runnable}.")
+            raise Conflict(f"Thread {thread!r} cannot take a step now; runnable: {runnable}.")
         run.waiting = None  # until the worker asks again: a double click is not two steps
         await self._active[run.id].supervisor.command(encode_command("step", thread=thread))
 
@@ -251,6 +251,8 @@ class RunManager:
         if deadlock is not None:
             run.log.append(make(len(run.log) + 1, t, "deadlock", detail=deadlock))
         detail = {"status": run.status, "verdict": run.verdict, "message": run.message}
+        if run.mode == "controlled":  # what reruns and undo need, in the recording too
+            detail.update(python=run.python, schedule=run.schedule, steps=run.steps)
         run.log.append(make(len(run.log) + 1, t, "end", detail=detail))
         self._forget_old(run)
 

@@ -49,6 +49,9 @@ class Run:
     threads: set[str] = field(default_factory=set, repr=False)
     # Manual policy: {"runnable": [...], "step": n} while the worker waits for a step.
     waiting: dict[str, Any] | None = None
+    # Controlled runs: the scheduler's pick at every point with a choice, and the steps.
+    schedule: list[str] | None = None
+    steps: int | None = None
 
     @property
     def is_over(self) -> bool:
@@ -74,4 +77,6 @@ class Run:
             "ended": _iso(self.ended),
             "queue_position": queue_position,
             "waiting": self.waiting,
+            "schedule": self.schedule,
+            "steps": self.steps,
         }

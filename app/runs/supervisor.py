@@ -171,6 +171,7 @@ class Supervisor:
             if msg.get("status") not in DONE_STATUSES:
                 raise WorkerFault(f"The worker ended with an unknown status {msg.get('status')!r}.")
             self._note_python(msg)
+            self._note_schedule(msg.get("facts"))
             self.done = msg
             self.run.waiting = None
         elif kind == "error":
@@ -188,6 +189,16 @@ class Supervisor:
         waiting = {"runnable": runnable, "step": step if isinstance(step, int) else None}
         self.run.waiting = waiting
         self.run.log.note("waiting", waiting)
+
+    def _note_schedule(self, facts: Any) -> None:
+        # Controlled runs report their picks: what "undo" replays, minus the last one.
+        if not isinstance(facts, dict):
+            return
+        schedule, steps = facts.get("schedule"), facts.get("steps")
+        if isinstance(schedule, list) and all(isinstance(name, str) for name in schedule):
+            self.run.schedule = schedule
+        if isinstance(steps, int):
+            self.run.steps = steps
 
     def _note_python(self, msg: dict[str, Any]) -> None:
         if isinstance(msg.get("python"), str):

@@ -176,7 +176,7 @@ def test_manual_steps_with_waiting_notes_on_the_stream(fake_server: Server) -> N
         assert waiting.json == {"runnable": ["T1", "T2"], "step": 0}
         assert fake_server.http.get(run["links"]["self"]).json()["waiting"] == waiting.json
         refused = step(fake_server, run, "T9")
-        assert refused.status_code == 422 and "runnable: T1, T2" in refused.json()["detail"]
+        assert refused.status_code == 409 and "runnable: T1, T2" in refused.json()["detail"]
         assert step(fake_server, run, "T2").status_code == 202
         after = fake_server.events(run["id"], headers={"Last-Event-ID": "2"}, limit=2)
         assert after[0].id == "3" and after[0].json["thread"] == "T2"

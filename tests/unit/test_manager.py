@@ -226,7 +226,7 @@ async def test_step_reaches_the_worker() -> None:
         run = runs.submit("race", mode="controlled", policy="manual", options={"fake": "steps"})
         await asyncio.wait_for(waiting_for(run, 0), 10)
         assert run.public()["waiting"] == {"runnable": ["T1", "T2"], "step": 0}
-        with pytest.raises(InvalidRequest, match="'T9' cannot take a step now; runnable: T1, T2"):
+        with pytest.raises(Conflict, match="'T9' cannot take a step now; runnable: T1, T2"):
             await runs.step(run.id, run.control_token, "T9")
         await runs.step(run.id, run.control_token, "T2")
         with pytest.raises(Conflict, match="not waiting"):  # a double click is one step
