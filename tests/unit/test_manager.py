@@ -19,7 +19,6 @@ from app.errors import (
     Conflict,
     Forbidden,
     InvalidParams,
-    InvalidRequest,
     QueueFull,
     RunNotFound,
     ScenarioNotFound,
