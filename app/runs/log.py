@@ -32,10 +32,13 @@ from app.instrument.events import Event, encode, validate
 BATCH = 512
 
 
-def frame(event: Event) -> bytes:
-    """The SSE message of one event; the run's last event (``end``) is named."""
+def frame(event: Event, text: bytes | None = None) -> bytes:
+    """The SSE message of one event; the run's last event (``end``) is named.  ``text``
+    is the event's JSON as the worker already encoded it, reused when it is one line."""
     head = b"event: end\n" if event["kind"] == "end" else b""
-    return b"%sid: %d\ndata: %s\n\n" % (head, event["seq"], encode(event).encode())
+    if text is None or b"\r" in text or b"\n" in text:
+        text = encode(event).encode()
+    return b"%sid: %d\ndata: %s\n\n" % (head, event["seq"], text)
 
 
 class RunLog:
@@ -58,8 +61,9 @@ class RunLog:
     def last_t(self) -> float:
         return self.events[-1]["t"] if self.events else 0.0
 
-    def append(self, event: Event) -> None:
-        """Add the next event; ValueError (a sentence) if it breaks the contract."""
+    def append(self, event: Event, text: bytes | None = None) -> None:
+        """Add the next event; ValueError (a sentence) if it breaks the contract.
+        ``text``: the event's canonical JSON if the caller has it (saves re-encoding)."""
         if self.closed:
             raise ValueError(f"the log has ended; event {event.get('seq')!r} came after it")
         problem = validate(event)
@@ -69,7 +73,7 @@ class RunLog:
             raise ValueError(f"expected seq {len(self.events) + 1}, got {event['seq']}")
         if event["t"] < self.last_t:
             raise ValueError(f"t went back in time: {event['t']} after {self.last_t}")
-        self.frames.append(frame(event))
+        self.frames.append(frame(event, text))
         self.events.append(event)
         if event["kind"] == "end":
             self.closed = True

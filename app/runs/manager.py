@@ -198,6 +198,7 @@ class RunManager:
         s = self.settings
         return {
             "scenario": run.scenario,
+            "module": registry.get(run.scenario).module,
             "params": run.params,
             "mode": run.mode,
             "seed": run.seed,

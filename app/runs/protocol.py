@@ -28,8 +28,9 @@ class Limits(TypedDict):
     idle_time: float  # manual stepping: seconds without a step before the run is cancelled
 
 
-class RunSpec(TypedDict):
+class RunSpec(TypedDict, total=False):
     scenario: str
+    module: str  # the scenario's module, so the worker imports only that one
     params: dict[str, Any]
     mode: str  # "free" | "controlled"
     seed: int

@@ -144,15 +144,17 @@ class Supervisor:
         if line == b"\n":
             return
         if is_event_line(line):
-            self._take_event(_parse(line, "an event"))
+            self._take_event(_parse(line, "an event"), line.rstrip(b"\n"))
         else:
             self._take_message(_parse(line, "a line"))
 
-    def _take_event(self, event: Any) -> None:
+    def _take_event(self, event: Any, text: bytes) -> None:
         if isinstance(event, dict) and event.get("kind") == "end":
             raise WorkerFault("The worker sent an 'end' event; only the run manager ends a run.")
         try:
-            self.run.log.append(event)
+            # The worker's line is the event in the contract's canonical encoding: the
+            # SSE frame reuses those bytes instead of encoding the event again.
+            self.run.log.append(event, text)
         except ValueError as exc:
             raise WorkerFault(f"The worker sent an invalid event: {exc}.") from None
         if event["thread"] is not None:

@@ -40,7 +40,8 @@ class Worker:
         self._finish_lock = threading.Lock()
         self._stopped = threading.Event()
         self._sealed = False
-        scenario = registry.get(spec["scenario"])
+        module = spec.get("module")
+        scenario = registry.from_module(module) if module else registry.get(spec["scenario"])
         self.params = scenario.validate(spec["params"])
         self.entry = registry.main_function(scenario)
         self.rt = build_runtime(dict(spec), self, self.entry)
