@@ -42,3 +42,4 @@ class Settings(BaseSettings):
     keepalive: float = Field(15.0, gt=0, description="Seconds between SSE keep-alive comments.")
     max_searches: int = Field(2, ge=1, le=16, description='"Break it" searches at once.')
     search_time: float = Field(60.0, gt=0, le=3600, description="Seconds a search may take.")
+    test_hooks: bool = Field(False, description="Tests only: lets options script a fake worker.")

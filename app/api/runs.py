@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from app.api.deps import ControlToken, ManagerDep
+from app.api.deps import ControlToken, ManagerDep, SettingsDep
+from app.errors import InvalidRequest
 from app.runs.manager import RunManager
 from app.runs.run import Run
+from app.settings import Settings
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
+
+
+class RunOptions(BaseModel):
+    """How the controlled scheduler works; only for ``mode: "controlled"``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    granularity: Literal["operation", "bytecode"] = Field(
+        "operation", description="bytecode: threads may also switch between bytecodes."
+    )
+    depth: int = Field(3, ge=1, le=10, description="PCT's bug depth d.")
+    pct_steps: int = Field(2000, ge=10, le=1_000_000, description="PCT's estimate of steps.")
+    choices: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list,
+        max_length=100_000,
+        description="Replay these picks first (a run's schedule): undo, exact reruns.",
+    )
 
 
 class RunRequest(BaseModel):
@@ -24,7 +44,29 @@ class RunRequest(BaseModel):
     mode: Literal["free", "controlled"] = "free"
     seed: int | None = Field(None, ge=0, lt=2**32, description="None: a random seed.")
     policy: Literal["random", "round_robin", "pct", "manual"] = "random"
-    options: dict[str, Any] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Controlled mode only: " + ", ".join(RunOptions.model_fields) + ".",
+        json_schema_extra={"$ref": "#/components/schemas/RunOptions"},
+    )
+
+
+def checked_options(body: RunRequest, settings: Settings) -> dict[str, Any]:
+    """The run's options, validated; 422 naming the bad option otherwise.  With
+    ``settings.test_hooks``, options with a ``fake`` key script the tests' fake worker
+    and pass as they are."""
+    raw = dict(body.options)
+    if settings.test_hooks and "fake" in raw:
+        return raw
+    if raw and body.mode != "controlled":
+        names = ", ".join(RunOptions.model_fields)
+        raise InvalidRequest(f"options ({names}) apply only to mode 'controlled'.")
+    try:
+        options = RunOptions.model_validate(raw).model_dump(exclude_defaults=True)
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("body", "options", *e["loc"])} for e in exc.errors()]
+        raise RequestValidationError(errors) from None
+    return options
 
 
 class StepRequest(BaseModel):
@@ -47,10 +89,11 @@ def describe(run: Run, manager: RunManager) -> dict[str, Any]:
 
 
 @router.post("", status_code=201)
-async def create_run(body: RunRequest, manager: ManagerDep, response: Response) -> dict[str, Any]:
-    run = manager.submit(
-        body.scenario, body.params, body.mode, body.seed, body.policy, body.options
-    )
+async def create_run(
+    body: RunRequest, manager: ManagerDep, settings: SettingsDep, response: Response
+) -> dict[str, Any]:
+    options = checked_options(body, settings)
+    run = manager.submit(body.scenario, body.params, body.mode, body.seed, body.policy, options)
     response.headers["Location"] = links(run)["self"]
     return {
         "id": run.id,

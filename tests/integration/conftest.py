@@ -28,7 +28,7 @@ import pytest
 from tests.fakes.procs import with_environ
 
 ROOT = Path(__file__).resolve().parents[2]
-FAKE = {"THREADLAB_WORKER_MODULE": "tests.fakes.worker"}
+FAKE = {"THREADLAB_WORKER_MODULE": "tests.fakes.worker", "THREADLAB_TEST_HOOKS": "1"}
 
 
 @dataclass

@@ -1,0 +1,141 @@
+"""Controlled runs through the real server and the real worker: manual stepping,
+options, and "Break it" (issue 4)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from app.instrument.events import encode
+from app.runs.trial import run_trial
+from tests.fakes.procs import wait_until
+from tests.integration.conftest import Server
+
+pytestmark = pytest.mark.timeout(60)
+
+PARAMS = {"threads": 2, "iterations": 2}
+
+
+def _step(server: Server, run: dict[str, Any], thread: str, token: str | None = None) -> Any:
+    headers = {"X-Control-Token": token if token is not None else run["control_token"]}
+    return server.http.post(f"/api/runs/{run['id']}/step", json={"thread": thread}, headers=headers)
+
+
+def test_stepping_by_hand_reproduces_an_interleaving_exactly(server: Server) -> None:
+    """The teacher's schedule, stepped through the page's API, gives the very log a
+    seeded run with the same picks gives: every student sees that interleaving."""
+    reference = run_trial("race", PARAMS, 11, "random")
+    schedule = list(reference.facts["schedule"])
+    assert schedule
+    run = server.start(params=PARAMS, mode="controlled", policy="manual", seed=0)
+    events: list[dict[str, Any]] = []
+    picks = iter(schedule)
+    with server.http.stream("GET", run["links"]["events"]) as response:
+        for frame in read_frames_live(response):
+            if frame["event"] == "waiting":
+                assert _step(server, run, next(picks)).status_code == 202
+            elif frame["event"] == "end":
+                end = frame["data"]
+                break
+            else:
+                events.append(frame["data"])
+    assert next(picks, None) is None, "every pick was asked for"
+    assert end["detail"]["status"] == "finished"
+    assert end["detail"]["schedule"] == schedule
+    assert [encode(e) for e in events] == [encode(e) for e in reference.events]
+
+
+def read_frames_live(response: Any) -> Any:
+    """SSE messages as they arrive (the test must answer `waiting` before more come)."""
+    event, data = None, ""
+    for line in response.iter_lines():
+        if line == "":
+            if data:
+                yield {"event": event, "data": json.loads(data)}
+            event, data = None, ""
+        elif line.startswith("event:"):
+            event = line.partition(":")[2].strip()
+        elif line.startswith("data:"):
+            data = line.partition(":")[2].strip()
+
+
+def test_only_the_creator_may_step(server: Server) -> None:
+    run = server.start(params=PARAMS, mode="controlled", policy="manual", seed=0)
+    try:
+        wait_until(lambda: server.http.get(run["links"]["self"]).json()["waiting"] is not None)
+        runnable = server.http.get(run["links"]["self"]).json()["waiting"]["runnable"]
+        stranger = server.http.post(f"/api/runs/{run['id']}/step", json={"thread": runnable[0]})
+        assert stranger.status_code == 403
+        assert _step(server, run, runnable[0], token="guess").status_code == 403
+        assert _step(server, run, "nobody").status_code == 409
+        assert "runnable" in _step(server, run, "nobody").json()["detail"]
+    finally:
+        server.http.post(
+            f"/api/runs/{run['id']}/cancel", headers={"X-Control-Token": run["control_token"]}
+        )
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"mode": "free", "options": {"granularity": "bytecode"}}, "only to mode 'controlled'"),
+        ({"mode": "controlled", "options": {"depth": 99}}, "'options.depth'"),
+        ({"mode": "controlled", "options": {"granularity": "atoms"}}, "'options.granularity'"),
+        ({"mode": "controlled", "options": {"turbo": True}}, "'options.turbo'"),
+        ({"mode": "controlled", "policy": "fastest"}, "'policy'"),
+    ],
+)
+def test_bad_options_are_a_422_that_names_them(
+    server: Server, body: dict[str, Any], words: str
+) -> None:
+    answer = server.http.post("/api/runs", json={"scenario": "race", **body})
+    assert answer.status_code == 422
+    assert words in answer.json()["detail"]
+
+
+def test_a_bytecode_run_streams_bytecode_steps(server: Server) -> None:
+    run = server.start(
+        "plus-equals", mode="controlled", seed=3, options={"granularity": "bytecode"}
+    )
+    frames = server.events(run["id"])
+    preempts = [f.json for f in frames if f.event is None and f.json["kind"] == "preempt"]
+    assert any("op" in p["detail"] for p in preempts)
+    assert frames[-1].json["detail"]["python"]
+
+
+def test_break_it_finds_a_seed_and_links_the_run_that_shows_it(server: Server) -> None:
+    asked = server.http.post(
+        "/api/search",
+        json={"scenario": "race", "params": PARAMS, "goal": "lost_update", "budget": 200},
+    )
+    assert asked.status_code == 202, asked.text
+    url = asked.json()["links"]["self"]
+    wait_until(lambda: server.http.get(url).json()["status"] == "done", timeout=30)
+    search = server.http.get(url).json()
+    assert search["found"] and search["run"], search
+    end = server.events(search["run"]["id"])[-1]
+    assert end.event == "end"
+    assert end.json["detail"]["verdict"]["facts"]["lost"] > 0
+
+
+def test_break_it_answers_not_found_as_a_normal_answer(server: Server) -> None:
+    asked = server.http.post(
+        "/api/search",
+        json={"scenario": "race-locked", "params": PARAMS, "goal": "lost_update", "budget": 10},
+    )
+    url = asked.json()["links"]["self"]
+    wait_until(lambda: server.http.get(url).json()["status"] == "done", timeout=30)
+    search = server.http.get(url).json()
+    assert search["found"] is False and search["tries"] == 10 and search["run"] is None
+
+
+def test_break_it_checks_its_request(server: Server) -> None:
+    unknown = server.http.post("/api/search", json={"scenario": "nope", "goal": "deadlock"})
+    assert unknown.status_code == 404
+    bad_goal = server.http.post("/api/search", json={"scenario": "race", "goal": "chaos"})
+    assert bad_goal.status_code == 422 and "'goal'" in bad_goal.json()["detail"]
+    free_only = server.http.post("/api/search", json={"scenario": "gil-cpu", "goal": "deadlock"})
+    assert free_only.status_code == 422
+    assert server.http.get("/api/search/unknown").status_code == 404
