@@ -87,21 +87,38 @@ class Lock:
         if rt is not None:
             rt.declare(self.name, "Lock")
 
+    # The hot path of every traced program: a free lock taken and given back in free
+    # mode is one try and one record each way (``runtime.fast_op``); everything else —
+    # outside a run, contention, timeouts, the controlled scheduler — takes the slow path.
+
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        op = runtime.fast_op
+        if op is not None and blocking is True and timeout == -1 and self._raw.acquire(False):
+            op("acquire", self.name)
+            return True
+        return self._acquire(blocking, timeout)
+
+    def _acquire(self, blocking: bool, timeout: float) -> bool:
         rt = runtime.current
         if rt is None:
             return self._raw.acquire(blocking, timeout)
-        # Fast path (free mode, a free lock): one try, one record.
-        if rt.controlled or not (blocking and timeout == -1 and self._raw.acquire(False)):
-            wait = _lock_timeout(blocking, timeout)
-            if rt.controlled:
-                rt.hook.point(rt)
-            if not rt.hook.acquire(rt, self._raw, wait, self.name, "acquire"):
-                return False
+        wait = _lock_timeout(blocking, timeout)
+        if rt.controlled:
+            rt.hook.point(rt)
+        if not rt.hook.acquire(rt, self._raw, wait, self.name, "acquire"):
+            return False
         rt.op("acquire", self.name)
         return True
 
     def release(self) -> None:
+        op = runtime.fast_op
+        if op is not None and self._raw.locked():
+            op("release", self.name)  # recorded before the real release
+            self._raw.release()
+            return
+        self._release()
+
+    def _release(self) -> None:
         rt = runtime.current
         if rt is None:
             self._raw.release()
@@ -120,16 +137,12 @@ class Lock:
 
     def __exit__(self, *exc: object) -> None:
         # release() inlined: one frame less on the hot path of every `with lock:`.
-        rt = runtime.current
-        if rt is None:
+        op = runtime.fast_op
+        if op is not None and self._raw.locked():
+            op("release", self.name)
             self._raw.release()
             return
-        if not self._raw.locked():
-            raise RuntimeError("release unlocked lock")
-        if rt.controlled:
-            rt.hook.point(rt)
-        rt.op("release", self.name)
-        self._raw.release()
+        self._release()
 
     # Condition's protocol (threading.Condition uses the same three methods).
     def _is_owned(self) -> bool:

@@ -175,19 +175,22 @@ class Runtime:
             return self._op_locked
         nxt, append, clock, local = rec.next_seq, rec.pending.append, rec.clock, self._local
         adopt, files, getframe = self._adopt, _INSTRUMENT_FILES, sys._getframe
+        limit = rec.max_events
 
         def op(kind: str, obj: str, detail: dict[str, Any] = EMPTY) -> None:
             try:
                 info = local.info
             except AttributeError:
                 info = adopt()
-            frame = getframe(1)
+            frame = getframe(2)  # the primitive's caller, usually the scenario
             while frame.f_code.co_filename in files:
                 frame = frame.f_back  # type: ignore[assignment]
             if rec.enabled:
                 seq = nxt()
-                append((seq, clock(), kind, info.name, info.state, obj, frame.f_lineno, detail))
-                if seq == rec.max_events:
+                # (code, offset), not the line: the writer thread looks the line up.
+                where = (frame.f_code, frame.f_lasti)
+                append((seq, clock(), kind, info.name, info.state, obj, where, detail))
+                if seq == limit:
                     rec.limit_reached(seq)
 
         return op
@@ -227,12 +230,17 @@ def caller_line() -> int | None:
 
 
 current: Runtime | None = None
+# ``current.op`` when the run is in free mode on a GIL build (the lock-free recorder):
+# the one test Lock's hot path makes.  None otherwise.
+fast_op: Callable[..., None] | None = None
 
 
 def install(runtime: Runtime | None) -> None:
     """Make ``runtime`` the run every traced primitive reports to (None: no run)."""
-    global current
+    global current, fast_op
     current = runtime
+    fast = runtime is not None and not runtime.controlled and runtime.recorder.atomic
+    fast_op = runtime.op if fast else None  # type: ignore[union-attr]
 
 
 def now() -> float:
