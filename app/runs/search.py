@@ -25,6 +25,7 @@ from app.analysis import conclude
 from app.analysis.goals import reached
 from app.runs.protocol import encode_message
 from app.runs.trial import run_trial
+from app.scenarios import registry
 
 PROGRESS_EVERY = 10
 MAX_PARKED_THREADS = 500  # threads left parked by deadlocked tries before we stop
@@ -38,20 +39,24 @@ def policy_for(policy: str, attempt: int) -> str:
 
 def search(spec: dict[str, Any], report: Callable[[int], None]) -> dict[str, Any]:
     goal, budget = spec["goal"], int(spec["budget"])
+    params = registry.get(spec["scenario"]).validate(spec["params"])  # verdicts need all
     first_seed = int(spec.get("first_seed", 0))
     steps_seen = 0
     for attempt in range(budget):
         seed, policy = first_seed + attempt, policy_for(spec["policy"], attempt)
-        options = {"pct_steps": max(steps_seen, 50)} if policy == "pct" else {}
-        trial = run_trial(spec["scenario"], spec["params"], seed, policy, options)
+        options = dict(spec.get("options") or {})
+        if policy == "pct":
+            options["pct_steps"] = max(steps_seen, 50)
+        trial = run_trial(spec["scenario"], params, seed, policy, options)
         steps_seen = max(steps_seen, int(trial.facts.get("steps", 0)))
-        verdict = conclude(spec["scenario"], spec["params"], trial.events, trial.status).verdict
+        verdict = conclude(spec["scenario"], params, trial.events, trial.status).verdict
         if reached(goal, trial.status, verdict):
             return {
                 "found": True,
                 "seed": seed,
                 "policy": policy,
                 "tries": attempt + 1,
+                "options": options,  # the run that shows it needs the very same ones
                 "verdict": verdict,
                 "message": None,
             }
@@ -68,6 +73,7 @@ def _not_found(tries: int, message: str | None) -> dict[str, Any]:
         "seed": None,
         "policy": None,
         "tries": tries,
+        "options": None,
         "verdict": None,
         "message": message,
     }

@@ -25,6 +25,7 @@ from app.analysis.goals import GOALS
 from app.errors import InvalidRequest, NotFound, QueueFull, ThreadlabError
 from app.runs.manager import RunManager, check_scenario, worker_env
 from app.runs.process import WorkerProcess
+from app.scenarios import registry
 from app.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class Search:
     goal: str
     policy: str
     budget: int
+    options: dict[str, Any] = field(default_factory=dict)
     id: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     status: str = "running"  # running | done
     tries: int = 0
@@ -97,7 +99,10 @@ class SearchManager:
                 f"{len(self._tasks)} searches are already running; try again when one ends.",
                 5,
             )
-        search = Search(scenario, checked, goal, policy, budget)
+        # A scenario may need options to break at all (plus-equals: bytecode steps); the
+        # search and the run it links use the same ones.
+        options = dict(registry.get(scenario).extra.get("options", {}))
+        search = Search(scenario, checked, goal, policy, budget, options)
         self._searches[search.id] = search
         self._tasks[search.id] = asyncio.create_task(
             self._drive(search), name=f"search {search.id}"
@@ -127,6 +132,7 @@ class SearchManager:
             "goal": search.goal,
             "policy": search.policy,
             "budget": search.budget,
+            "options": search.options,
             "first_seed": secrets.randbelow(2**31),
         }
         try:
@@ -166,9 +172,16 @@ class SearchManager:
             return
         search.found, search.seed = True, int(msg["seed"])
         search.found_policy, search.verdict = str(msg["policy"]), msg.get("verdict")
+        if isinstance(msg.get("options"), dict):  # e.g. PCT's step estimate of that try
+            search.options = msg["options"]
         try:
             run = self.runs.submit(
-                search.scenario, search.params, "controlled", search.seed, search.found_policy
+                search.scenario,
+                search.params,
+                "controlled",
+                search.seed,
+                search.found_policy,
+                search.options,
             )
             search.run_id = run.id
         except ThreadlabError as exc:  # e.g. the run queue is full: the seed still stands

@@ -14,6 +14,8 @@ from app.analysis.history import check
 from app.instrument import Condition, Event, Lock, RLock, Shared, Thread, sleep
 from app.instrument.events import encode, validate
 from app.runs.trial import TrialResult, run_controlled, run_trial
+from app.scenarios import registry
+from app.scenarios.registry import Scenario
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -256,8 +258,8 @@ def test_the_search_finds_a_breaking_seed(scenario: str, goal: str) -> None:
         spec["params"] = {"threads": 2, "iterations": 2}
     result = search(spec, lambda tries: None)
     assert result["found"], result
-    # The seed it names really breaks it.
-    trial = run_trial(scenario, spec["params"], result["seed"], result["policy"])
+    # The seed it names, with the options it used, really breaks it.
+    trial = run_trial(scenario, spec["params"], result["seed"], result["policy"], result["options"])
     verdict = conclude(scenario, spec["params"], trial.events, trial.status).verdict
     assert reached(goal, trial.status, verdict)
 
@@ -278,6 +280,33 @@ def test_the_search_reports_none_found_as_a_normal_answer() -> None:
         "seed": None,
         "policy": None,
         "tries": 20,
+        "options": None,
         "verdict": None,
         "message": None,
     }
+
+
+CHALLENGES = [s for s in registry.scenarios() if s.group == "Challenges"]
+
+
+@pytest.mark.parametrize("scenario", CHALLENGES, ids=[s.id for s in CHALLENGES])
+def test_every_challenge_can_be_broken_by_the_search(scenario: Scenario) -> None:
+    """A challenge promises that some interleaving breaks it: the search finds one for
+    each of its goals, with the options the scenario asks for."""
+    from app.runs.search import search
+
+    for goal in scenario.goals:
+        spec = {
+            "scenario": scenario.id,
+            "params": {},
+            "goal": goal,
+            "policy": "mixed",
+            "budget": 300,
+            "options": scenario.extra.get("options", {}),
+        }
+        result = search(spec, lambda tries: None)
+        assert result["found"], (scenario.id, goal, result)
+        params = scenario.validate({})
+        again = run_trial(scenario.id, params, result["seed"], result["policy"], result["options"])
+        verdict = conclude(scenario.id, params, again.events, again.status).verdict
+        assert reached(goal, again.status, verdict), "the seed it names must break it again"
