@@ -200,8 +200,9 @@ export class Player {
       this.credit -= count;
       if (count > 0) this.show(Math.min(this.cursor + count, this.log.length));
     }
-    if (this.playing && this.caughtUp && this.complete) {
-      this.playing = false; // played to the end
+    if ((this.playing || this.follow) && this.caughtUp && this.complete) {
+      this.playing = false; // played to the end: nothing more will come
+      this.follow = false;
       this.dirty = true;
     }
     if (this.dirty) {

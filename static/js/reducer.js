@@ -14,7 +14,7 @@
 
 import { RESOURCE_HANDLERS } from "./fold/resources.js";
 import { RUN_HANDLERS } from "./fold/run.js";
-import { initialState, moveThread, problem } from "./fold/state.js";
+import { endDraft, initialState, moveThread, problem } from "./fold/state.js";
 import { THREAD_HANDLERS } from "./fold/threads.js";
 
 export { ITEMS_KEPT } from "./fold/resources.js";
@@ -58,10 +58,14 @@ export function reduce(state, event) {
   if (event.seq <= state.seq) return state;
   /** @type {RunState} */
   let next = { ...state, seq: event.seq, t: event.t, actor: event.thread };
-  if (event.seq !== state.seq + 1) {
-    next = problem(next, `event ${event.seq} came after ${state.seq}: events are missing`);
+  try {
+    if (event.seq !== state.seq + 1) {
+      next = problem(next, `event ${event.seq} came after ${state.seq}: events are missing`);
+    }
+    if (event.thread !== null) next = moveThread(next, event);
+    const handler = Object.hasOwn(HANDLERS, event.kind) ? HANDLERS[event.kind] : undefined;
+    return handler ? handler(next, event) : next;
+  } finally {
+    endDraft();
   }
-  if (event.thread !== null) next = moveThread(next, event);
-  const handler = Object.hasOwn(HANDLERS, event.kind) ? HANDLERS[event.kind] : undefined;
-  return handler ? handler(next, event) : next;
 }

@@ -78,7 +78,11 @@ export class RunView {
     );
     this.status = new StatusView(part(root, "status"), part(root, "progress"));
     this.info = part(root, "run-info");
-    this.manual = new ManualControls(part(root, "manual"), (choices) => this.undo(choices));
+    this.manual = new ManualControls(
+      part(root, "manual"),
+      (choices) => this.undo(choices),
+      () => this.pollWaiting(),
+    );
     this.playback = new PlaybackControls(
       part(root, "playback"),
       /** @type {HTMLDialogElement} */ (part(document, "keys-help")),
@@ -197,11 +201,16 @@ export class RunView {
         prefix: Array.isArray(run.options?.choices) ? run.options.choices.map(String) : [],
         goal: this.scenario?.goals?.[0] ?? null,
       });
-      if (Array.isArray(run.runnable) && run.runnable.length) {
-        this.manual.waiting({ runnable: run.runnable.map(String), step: run.steps ?? null });
-      }
+      const waiting = waitingOf(run);
+      if (waiting) this.manual.waiting(waiting);
       if (!this.player?.complete) this.player?.setFollow(true);
     }
+  }
+
+  /** What the run waits for now, as GET /api/runs/{id} says. */
+  async pollWaiting() {
+    const run = await getRun(this.runId);
+    return { waiting: waitingOf(run), over: !["queued", "running"].includes(run.status) };
   }
 
   /** @param {string[]} choices */
@@ -253,4 +262,17 @@ export class RunView {
     const seq = player.cursor;
     this.placeTimer = window.setTimeout(() => this.options.onPlace?.(seq), 250);
   }
+}
+
+/**
+ * A manual run's wait for a step, from GET /api/runs/{id}: `waiting: {runnable, step}`
+ * (or `runnable` and `steps` at the top level).
+ * @param {Record<string, any>} run
+ * @returns {import("./stream.js").Waiting | null}
+ */
+export function waitingOf(run) {
+  const w = run.waiting && typeof run.waiting === "object" ? run.waiting : run;
+  if (!Array.isArray(w.runnable) || w.runnable.length === 0) return null;
+  const step = Number.isInteger(w.step) ? w.step : Number.isInteger(w.steps) ? w.steps : null;
+  return { runnable: w.runnable.map(String), step };
 }

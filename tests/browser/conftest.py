@@ -9,6 +9,8 @@
   answers, so the pages are held to the policy whatever the server sends), and any
   console error or uncaught exception fails the test unless the test allowed it.
 * ``shot(page, name)``: a screenshot in ``test-artifacts/`` to look at.
+
+The browser tests run after every other test of the session (see below).
 """
 
 from __future__ import annotations
@@ -44,9 +46,16 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
-            item.add_marker(pytest.mark.browser)
+    """Mark the browser tests, and run them last: Playwright's sync API keeps an event
+    loop running in the main thread for as long as the session's browser lives, and any
+    test after it that runs its own loop (asyncio.run, the anyio plugin) would fail with
+    "Cannot run the event loop while another loop is running"."""
+    here = Path(__file__).parent
+    browser = [item for item in items if Path(str(item.fspath)).is_relative_to(here)]
+    for item in browser:
+        item.add_marker(pytest.mark.browser)
+    others = [item for item in items if item not in browser]
+    items[:] = others + browser
 
 
 def _chromium() -> str:
@@ -169,6 +178,10 @@ def shot() -> Callable[[Any, str], Path]:
     ARTIFACTS.mkdir(exist_ok=True)
 
     def take(page: Any, name: str, full_page: bool = False) -> Path:
+        # Let tokens finish sliding to their column, so the picture shows where they are.
+        deadline = time.monotonic() + 2
+        while page.evaluate("document.getAnimations().length") and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
         path = ARTIFACTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=full_page)
         return path

@@ -80,12 +80,13 @@ def test_a_full_queue_says_when_to_try_again(page: Any) -> None:
 def test_shared_run_page_waits_for_play_then_replays(page: Any, live_url: str) -> None:
     body = {"scenario": "race-locked", "params": {"threads": 3, "iterations": 30}}
     created = httpx.post(f"{live_url}/api/runs", json=body, timeout=10).json()
+    httpx.get(f"{live_url}{created['links']['events']}", timeout=30)  # returns at its end
     page.goto(created["links"]["page"])
     expect(page.locator("h1")).to_have_text(scenario(page, "race-locked")["title"])
     expect(page.locator(".run-params")).to_contain_text("threads = 3")
     stage = page.locator("[data-role=stage]")
     expect(stage).to_have_attribute("data-stream", "ended")
-    # A recording opens at its start, paused: nothing is shown as final before it plays.
+    # A finished run opens at its start, paused: nothing is shown as final before it plays.
     expect(stage).to_have_attribute("data-played", "0")
     expect(page.locator(".verdict")).to_be_hidden()
     page.locator("[data-role=speed]").select_option("16")

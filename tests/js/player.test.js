@@ -132,3 +132,14 @@ test("speed snaps to the offered speeds and +/− walk through them", () => {
   for (let i = 0; i < 10; i += 1) player.changeSpeed(-1);
   assert.equal(player.speed, 0.25);
 });
+
+test("live-follow ends with the run", () => {
+  const { player, tick } = manual();
+  const log = fixture("deadlock");
+  player.setFollow(true);
+  for (const event of log) player.push(event);
+  tick(16);
+  assert.equal(player.cursor, log.length);
+  assert.equal(player.follow, false);
+  assert.equal(player.playing, false);
+});

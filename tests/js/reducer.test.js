@@ -210,3 +210,15 @@ test("measures are kept in order with their unit", () => {
   ]));
   assert.deepEqual(state.measures, [{ name: "threaded", value: 1.25, unit: "s", thread: "MainThread" }]);
 });
+
+test("no state is changed after it was returned (the in-place drafts stay in one call)", () => {
+  const log = fixture("queue");
+  const states = [];
+  let state = initialState();
+  for (const event of log) {
+    state = reduce(state, event);
+    states.push([state, JSON.stringify(state)]);
+  }
+  for (const [kept, text] of states) assert.equal(JSON.stringify(kept), text);
+  assert.equal(states[50][1], JSON.stringify(fold(initialState(), log.slice(0, 51))));
+});

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -17,8 +18,12 @@ Get = Callable[[str], httpx.Response]
 
 
 @pytest.fixture(scope="module")
-def get() -> Get:
-    """GET a path from an app holding only the pages router (no run manager)."""
+def get() -> Iterator[Get]:
+    """GET a path from an app holding only the pages router (no run manager).
+
+    Each request runs in a thread of its own: ``asyncio.run`` in the main thread failed
+    when the browser tests ran first in the same session (Playwright's sync API keeps an
+    event loop running there)."""
     app = FastAPI()
     app.include_router(pages.router)
 
@@ -27,7 +32,8 @@ def get() -> Get:
         async with httpx.AsyncClient(transport=transport, base_url="http://pages") as client:
             return await client.get(path)
 
-    return lambda path: asyncio.run(fetch(path))
+    with ThreadPoolExecutor(1) as pool:
+        yield lambda path: pool.submit(asyncio.run, fetch(path)).result()
 
 
 def test_groups_follow_the_registry_order() -> None:

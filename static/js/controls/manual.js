@@ -5,8 +5,9 @@
  * and the scenario's goal — "reached in 7 steps" once the verdict reaches it.
  *
  * Only the run's creator (who holds its control token) gets buttons; everyone else sees
- * which threads could run next. Until the server sends `waiting` messages (or answers
- * `runnable` in GET /api/runs/{id}), the panel says it is waiting for the worker.
+ * which threads could run next. The threads that may step come from the stream's
+ * `waiting` messages; after a step, if none arrives within POLL_MS, from
+ * GET /api/runs/{id} (`waiting`), polled until the run asks again or ends.
  * @module controls/manual
  */
 
@@ -17,6 +18,13 @@ import { GOAL_TEXT, goalReached } from "../queries.js";
 
 /** @typedef {import("../reducer.js").RunState} RunState */
 /** @typedef {import("../stream.js").Waiting} Waiting */
+
+/**
+ * Asks the server what the run waits for now.
+ * @typedef {() => Promise<{waiting: Waiting | null, over: boolean}>} Poll
+ */
+
+const POLL_MS = 300;
 
 /**
  * @typedef {object} ManualRun
@@ -30,14 +38,19 @@ export class ManualControls {
   /**
    * @param {HTMLElement} root
    * @param {(choices: string[]) => void} onUndo start a run replaying `choices`
+   * @param {Poll} poll
    */
-  constructor(root, onUndo) {
+  constructor(root, onUndo, poll) {
     this.root = root;
     this.onUndo = onUndo;
+    this.poll = poll;
+    /** A step was taken and the next wait is not known yet. */
+    this.expecting = false;
+    this.timer = 0;
     this.buttons = /** @type {HTMLElement} */ (root.querySelector("[data-role=step-buttons]"));
     this.prompt = /** @type {HTMLElement} */ (root.querySelector("[data-role=step-prompt]"));
     this.note = /** @type {HTMLElement} */ (root.querySelector("[data-role=step-note]"));
-    this.goal = /** @type {HTMLElement} */ (root.querySelector("[data-role=goal]"));
+    this.goal = /** @type {HTMLElement} */ (root.querySelector("[data-role=manual-goal]"));
     this.undo = /** @type {HTMLButtonElement} */ (root.querySelector("[data-action=undo]"));
     /** @type {ManualRun | null} */
     this.run = null;
@@ -61,6 +74,8 @@ export class ManualControls {
     this.runnable = [];
     this.picks = run ? [...run.prefix] : [];
     this.busy = false;
+    this.expecting = false;
+    clearTimeout(this.timer);
     this.root.hidden = run === null;
     setText(this.note, "");
     this.draw();
@@ -69,9 +84,31 @@ export class ManualControls {
   /** @param {Waiting} waiting the worker waits for one of these to step */
   waiting(waiting) {
     if (!this.run) return;
+    clearTimeout(this.timer);
     this.runnable = waiting.runnable;
+    this.expecting = false;
     this.busy = false;
     this.draw();
+  }
+
+  /**
+   * After a step: ask the server what comes next, unless the stream says it first. The
+   * server forgets a wait as it accepts a step, so any wait it reports after our step
+   * was accepted is the next one.
+   */
+  watch() {
+    clearTimeout(this.timer);
+    this.timer = window.setTimeout(async () => {
+      if (!this.run || this.state?.end || !this.expecting) return;
+      try {
+        const { waiting, over } = await this.poll();
+        if (!this.expecting) return; // the stream said it meanwhile
+        if (waiting) this.waiting(waiting);
+        else if (!over) this.watch();
+      } catch {
+        this.watch();
+      }
+    }, POLL_MS);
   }
 
   /**
@@ -93,7 +130,9 @@ export class ManualControls {
       await stepRun(run.id, thread, run.token);
       this.picks.push(thread);
       this.runnable = [];
+      this.expecting = true;
       setText(this.note, `${thread} took a step.`);
+      this.watch();
     } catch (error) {
       this.busy = false;
       setText(this.note, explain(error));
@@ -126,9 +165,12 @@ export class ManualControls {
     if (run.goal) {
       const reached = goalReached(run.goal, ended);
       this.goal.dataset.reached = String(reached);
+      const steps = `${picks} ${picks === 1 ? "step" : "steps"}`;
       setText(this.goal, reached
-        ? `Goal reached: you made it ${goalVerb(run.goal)} in ${picks} ${picks === 1 ? "step" : "steps"}.`
-        : `Your goal: ${GOAL_TEXT[run.goal] ?? run.goal}.`);
+        ? `Goal reached: you made it ${goalVerb(run.goal)} in ${steps}.`
+        : ended
+          ? `Not this time: it did not ${goalVerb(run.goal)}. Undo a step and pick another thread.`
+          : `Your goal: ${GOAL_TEXT[run.goal] ?? run.goal}.`);
     }
     this.goal.hidden = !run.goal;
     if (ended) {

@@ -53,8 +53,8 @@ function cell(column, value) {
   if (value === null || value === undefined) return "—";
   if (column === "speedup" && typeof value === "number") return `${value}×`;
   if (column in UNITS && typeof value === "number") {
-    const digits = value >= 100 ? 0 : value >= 1 ? 2 : 4;
-    return `${value.toFixed(digits)} ${UNITS[/** @type {keyof typeof UNITS} */ (column)]}`;
+    const shown = value >= 100 ? value.toFixed(0) : value.toPrecision(3);
+    return `${shown} ${UNITS[/** @type {keyof typeof UNITS} */ (column)]}`;
   }
   return typeof value === "string" ? value : formatValue(value);
 }

@@ -34,6 +34,16 @@ export class CodeView {
     /** @type {Map<number, string>} line → key of the marks drawn on it */
     this.drawn = new Map();
     this.focusLine = 0;
+    // Where each line sits and how the panel is scrolled, measured only when layout is
+    // settled (resize, scroll), so following the running line never forces a layout.
+    /** @type {number[] | null} */
+    this.offsets = null;
+    this.view = { top: 0, height: 0 };
+    new ResizeObserver(() => {
+      this.offsets = null;
+      this.view.height = list.clientHeight;
+    }).observe(list);
+    list.addEventListener("scroll", () => { this.view.top = list.scrollTop; }, { passive: true });
   }
 
   /** @param {string} source */
@@ -58,6 +68,7 @@ export class CodeView {
       return row;
     });
     this.list.replaceChildren(...rows);
+    this.offsets = null;
   }
 
   /** Remove every mark (a new run starts). */
@@ -128,12 +139,24 @@ export class CodeView {
    */
   reveal(line) {
     this.focusLine = line;
-    const row = this.lines.get(line)?.row;
-    const box = this.list;
-    if (!row || box.scrollHeight <= box.clientHeight) return;
-    const top = row.offsetTop; // .code is position: relative, the rows' offset parent
-    if (top < box.scrollTop || top + row.offsetHeight > box.scrollTop + box.clientHeight) {
-      box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+    if (this.offsets === null) this.measure();
+    const offsets = /** @type {number[]} */ (this.offsets);
+    const { top: scrolled, height } = this.view;
+    const top = offsets[line - 1];
+    const bottom = offsets[line] ?? top;
+    if (top === undefined || height === 0 || (offsets.at(-1) ?? 0) <= height) return;
+    if (top < scrolled || bottom > scrolled + height) {
+      this.view.top = Math.max(0, top - height / 3);
+      this.list.scrollTop = this.view.top;
     }
+  }
+
+  /** Each line's top, and the end (.code is position: relative: the rows' offset parent). */
+  measure() {
+    const rows = Array.from(this.lines.values(), (l) => l.row);
+    this.offsets = rows.map((row) => row.offsetTop);
+    const last = rows.at(-1);
+    this.offsets.push(last ? last.offsetTop + last.offsetHeight : 0);
+    this.view = { top: this.list.scrollTop, height: this.list.clientHeight };
   }
 }

@@ -51,6 +51,7 @@ export class TimelineView {
     /** @type {Record<string, CanvasPattern | string>} */
     this.fills = {};
     this.labelWidth = 80;
+    this.topKey = "";
     this.bindControls();
     this.bindPointer();
     new ResizeObserver(() => this.resize()).observe(this.root);
@@ -166,6 +167,7 @@ export class TimelineView {
 
   drawBase() {
     this.stale = false;
+    this.topKey = "";
     const ctx = /** @type {CanvasRenderingContext2D} */ (this.base.getContext("2d"));
     const { width, height, dpr } = this.size;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -280,8 +282,11 @@ export class TimelineView {
   }
 
   drawTop() {
-    const ctx = /** @type {CanvasRenderingContext2D} */ (this.canvas.getContext("2d"));
     const { width, height, dpr } = this.size;
+    const key = `${this.player?.cursor}|${this.drawnAt}|${width}x${height}`;
+    if (key === this.topKey) return; // nothing moved: the canvas already shows it
+    this.topKey = key;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (this.canvas.getContext("2d"));
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.base, 0, 0);
     const player = this.player;
