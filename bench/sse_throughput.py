@@ -105,7 +105,11 @@ def best_rate(http: httpx.Client, path: str) -> float:
 
 
 def main() -> None:
-    env = {"THREADLAB_WORKER_MODULE": "tests.fakes.worker", "THREADLAB_MAX_EVENTS": str(N * 2)}
+    env = {
+        "THREADLAB_WORKER_MODULE": "tests.fakes.worker",
+        "THREADLAB_TEST_HOOKS": "1",
+        "THREADLAB_MAX_EVENTS": str(N * 2),
+    }
     with threadlab(**env) as url, httpx.Client(base_url=url, timeout=60) as http:
         body = {"scenario": "race", "options": {"fake": "flood", "n": N}}
         run = http.post("/api/runs", json=body).json()
