@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,14 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.analysis import conclude
 from app.analysis.goals import reached
-from app.runs.search import policy_for, search
+from app.runs.search import policy_for
 from app.runs.trial import run_trial
 from app.scenarios import registry
 
+ROOT = Path(__file__).resolve().parent.parent
 GOALS = [
     ("race", {"threads": 2, "iterations": 3}, "lost_update"),
-    ("deadlock", {}, "deadlock"),
-    ("dining-philosophers", {}, "deadlock"),
+    ("deadlock", {"pause": 0}, "deadlock"),
+    ("dining-philosophers", {"reach": 0}, "deadlock"),
 ]
 
 
@@ -51,33 +54,52 @@ def steps_per_second() -> None:
         print(f"  {label:32s} {best:>10,.0f} steps/s")
 
 
+def _steps(scenario: str, params: dict) -> int:
+    """Scheduling points of a typical run: PCT's k, as the search estimates it."""
+    return int(run_trial(scenario, params, 0, "random").facts["steps"])
+
+
+def _search_tries(scenario: str, params: dict, goal: str, policy: str, first: int) -> int:
+    """Tries a real search worker (a fresh process, as the server runs it) needs."""
+    spec = {
+        "scenario": scenario,
+        "params": params,
+        "goal": goal,
+        "policy": policy,
+        "budget": 500,
+        "first_seed": first,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "app.runs.search"],
+        input=json.dumps(spec) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=True,
+    )
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer["tries"] if answer["found"] else 500
+
+
 def hit_rates(seeds: int) -> None:
     known = {s.id for s in registry.scenarios()}
-    print(f"\nshare of seeds reaching the goal (of {seeds}), and median tries of search:")
+    print(f"\nshare of seeds reaching the goal (of {seeds}), and median tries of search")
+    print("(20 searches, budget 500; 500 = not found):")
     for scenario, params, goal in GOALS:
         if scenario not in known:
             print(f"  {scenario}: not in the registry, skipped")
             continue
+        k = _steps(scenario, params)
         for policy in ("random", "pct", "mixed"):
             hits = []
             for attempt in range(seeds):
                 used = policy_for(policy, attempt)
-                options = {"pct_steps": 200} if used == "pct" else {}
+                options = {"pct_steps": k} if used == "pct" else {}
                 trial = run_trial(scenario, params, attempt, used, options)
                 verdict = conclude(scenario, params, trial.events, trial.status).verdict
                 hits.append(reached(goal, trial.status, verdict))
-            tries = []
-            for first in range(0, 20 * 50, 50):
-                spec = {
-                    "scenario": scenario,
-                    "params": params,
-                    "goal": goal,
-                    "policy": policy,
-                    "budget": 500,
-                    "first_seed": first,
-                }
-                found = search(spec, lambda n: None)
-                tries.append(found["tries"] if found["found"] else 500)
+            tries = [_search_tries(scenario, params, goal, policy, 1000 * i) for i in range(20)]
             share = 100 * sum(hits) / seeds
             print(
                 f"  {scenario:20s} {policy:7s} {share:5.1f}% of seeds, "

@@ -28,7 +28,7 @@ from app.runs.trial import run_trial
 from app.scenarios import registry
 
 PROGRESS_EVERY = 10
-MAX_PARKED_THREADS = 500  # threads left parked by deadlocked tries before we stop
+MAX_PARKED_THREADS = 2000  # threads left parked by deadlocked tries before we stop
 
 
 def policy_for(policy: str, attempt: int) -> str:

@@ -3,7 +3,7 @@ from contextlib import nullcontext
 from app.instrument import Lock, Semaphore, Thread, io, sleep
 
 
-def main(philosophers=5, meals=3, fix="none"):
+def main(philosophers=5, meals=3, fix="none", reach=0.05):
     forks = [Lock(name=f"fork{i}") for i in range(philosophers)]
     # fix="waiter": at most n-1 may sit at the table, so one of them can always eat
     seats = Semaphore(philosophers - 1, name="waiter") if fix == "waiter" else nullcontext()
@@ -15,7 +15,7 @@ def main(philosophers=5, meals=3, fix="none"):
         for _ in range(meals):
             io(0.01, "think")
             with seats, left:  # sit down (fix="waiter"), then pick up the first fork
-                sleep(0.05)  # reach for the other fork: by now everyone holds one
+                sleep(reach)  # reach for the other fork: by now everyone holds one
                 with right:
                     io(0.02, "eat")
 
@@ -63,6 +63,14 @@ ABOUT = Scenario(
     params=(
         Param("philosophers", "int", 5, "Philosophers (and forks).", 2, 10),
         Param("meals", "int", 3, "Meals each philosopher eats.", 1, 20),
+        Param(
+            "reach",
+            "float",
+            0.05,
+            "Seconds between picking up the two forks (0: the deadlock is a matter of luck).",
+            0.0,
+            1.0,
+        ),
         Param(
             "fix",
             "choice",
