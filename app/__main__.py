@@ -1,26 +1,32 @@
 """The command line: ``threadlab`` (or ``python -m app``).
 
-    threadlab [serve] [--host H] [--port P] [--data-dir D]    serve the web app (default)
+    threadlab [serve] [--host H] [--port P] [--data-dir D] [--share]   serve the web app
+    threadlab run SCENARIO [--param K=V ...] [--mode M] [--seed N] [--policy P] [--json]
+    threadlab export RUN_ID -o FILE.json|FILE.jsonl [--data-dir D]
 
-Each subcommand is one ``add_<name>`` function below that sets its parser's ``handler``;
-more (``run``, ``export``) plug in the same way.  Options left out come from the
-environment (``THREADLAB_<NAME>``) or the defaults in ``app/settings.py``.
+Each subcommand is one ``add_<name>`` function below that sets its parser's ``handler``.
+Options left out come from the environment (``THREADLAB_<NAME>``) or the defaults in
+``app/settings.py``.  Exit codes: 0 done, 1 the run or the export failed, 2 bad input.
 """
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
+import asyncio
 import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from app.settings import Settings
+from app.share import is_loopback, is_wildcard, lan_addresses, origin, qr_terminal
 
 DEFAULT_COMMAND = "serve"
+COMMANDS = ("serve", "run", "export")
+__all__ = ["is_loopback", "main"]
 
 
 def add_serve(commands: Any) -> None:
@@ -28,7 +34,41 @@ def add_serve(commands: Any) -> None:
     serve.add_argument("--host", help="address to bind (default 127.0.0.1; 0.0.0.0 for a LAN)")
     serve.add_argument("--port", type=int, help="port to bind (default 8000; 0: any free port)")
     serve.add_argument("--data-dir", help="folder for recordings (default: your data folder)")
+    serve.add_argument(
+        "--share",
+        action="store_true",
+        help="let the class in: bind 0.0.0.0, print the LAN address and its QR code",
+    )
     serve.set_defaults(handler=run_serve)
+
+
+def add_run(commands: Any) -> None:
+    run = commands.add_parser(
+        "run",
+        help="run a scenario in the terminal, without a server",
+        description="Run a scenario in its own worker process and print a per-thread "
+        "timeline and the verdict (or the events as JSON Lines).",
+    )
+    run.add_argument("scenario", help="a scenario id, e.g. race or deadlock")
+    run.add_argument(
+        "-p", "--param", action="append", default=[], metavar="K=V", help="a parameter"
+    )
+    run.add_argument("--mode", choices=("free", "controlled"), default="free")
+    run.add_argument("--seed", type=int, help="controlled mode: the seed (default: random)")
+    run.add_argument("--policy", choices=("random", "round_robin", "pct"), default="random")
+    run.add_argument("--json", action="store_true", help="print the events as JSON Lines")
+    run.add_argument("--width", type=int, default=64, help="timeline columns (default 64)")
+    run.set_defaults(handler=run_scenario)
+
+
+def add_export(commands: Any) -> None:
+    export = commands.add_parser("export", help="write a recorded run to a file")
+    export.add_argument("run_id", help="the run's id, as in its link /runs/<id>")
+    export.add_argument(
+        "-o", "--output", required=True, help="FILE.json: Chrome trace; FILE.jsonl: events"
+    )
+    export.add_argument("--data-dir", help="folder of the recordings (default: yours)")
+    export.set_defaults(handler=run_export)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -38,16 +78,21 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = main.add_subparsers(dest="command", metavar="COMMAND")
     add_serve(commands)
+    add_run(commands)
+    add_export(commands)
     return main
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def fail(message: str, code: int = 2) -> int:
+    print(f"threadlab: {message}", file=sys.stderr)
+    return code
+
+
+def settings_from(**given: Any) -> Settings:
+    return Settings(**{k: v for k, v in given.items() if v is not None})
+
+
+# ---- serve --------------------------------------------------------------------------
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -61,8 +106,22 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def url(host: str, port: int) -> str:
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+    return origin("127.0.0.1" if is_wildcard(host) else host, port)
+
+
+def print_share(port: int) -> None:
+    """The LAN address for the class, and its QR code for phones."""
+    addresses = lan_addresses()
+    if not addresses:
+        print("No network address found: connect to the classroom network to share.")
+        return
+    link = origin(addresses[0], port)
+    print(f"Share with the class: {link}", flush=True)
+    for other in addresses[1:]:
+        print(f"                  or: {origin(other, port)}")
+    encoding = (getattr(sys.stdout, "encoding", None) or "ascii").lower()
+    qr_terminal(link, sys.stdout, compact=encoding.startswith("utf"))
+    sys.stdout.flush()
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -70,19 +129,17 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from app.server import create_app
 
-    given = {"host": args.host, "port": args.port, "data_dir": args.data_dir}
+    if args.share and args.host is not None and not is_wildcard(args.host):
+        return fail(f"--share listens on 0.0.0.0; leave out --host {args.host}.")
+    host = "0.0.0.0" if args.share else args.host
     try:
-        settings = Settings(**{k: v for k, v in given.items() if v is not None})
+        settings = settings_from(host=host, port=args.port, data_dir=args.data_dir)
     except ValidationError as exc:
-        print(f"threadlab: invalid setting: {exc}", file=sys.stderr)
-        return 2
+        return fail(f"invalid setting: {exc}")
     try:
         sock = bind(settings.host, settings.port)
     except OSError as exc:
-        print(
-            f"threadlab: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr
-        )
-        return 1
+        return fail(f"cannot listen on {settings.host}:{settings.port}: {exc}", 1)
     port = sock.getsockname()[1]
     if not is_loopback(settings.host):
         print(
@@ -90,7 +147,16 @@ def run_serve(args: argparse.Namespace) -> int:
             "open Threadlab and start runs.",
             file=sys.stderr,
         )
-    print(f"Threadlab is running at {url(settings.host, port)}  (Ctrl+C to stop)", flush=True)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            # Only now: the recordings are open and the socket accepts connections.
+            print(f"Threadlab is running at {url(settings.host, port)}  (Ctrl+C to stop)")
+            sys.stdout.flush()
+            if args.share:
+                print_share(port)
+
     config = uvicorn.Config(
         create_app(settings),
         log_level="warning",
@@ -98,10 +164,127 @@ def run_serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=1,
     )
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        Server(config).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl+C once it has shut down
         pass
     print("Threadlab stopped.", flush=True)
+    return 0
+
+
+# ---- run ----------------------------------------------------------------------------
+
+
+def parse_params(scenario_id: str, pairs: list[str]) -> dict[str, Any]:
+    """``["threads=4", "fair=true"]`` → ``{"threads": 4, "fair": True}``, typed by the
+    scenario's parameters (the registry then checks the values).  ValueError if a pair
+    has no ``=``."""
+    from app.scenarios import registry
+
+    try:
+        types = {p.name: p.type for p in registry.get(scenario_id).params}
+    except KeyError:
+        types = {}
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name:
+            raise ValueError(f"--param takes NAME=VALUE, e.g. --param threads=4; got {pair!r}.")
+        params[name] = _typed(text, types.get(name))
+    return params
+
+
+def _typed(text: str, kind: str | None) -> Any:
+    try:
+        if kind == "int":
+            return int(text)
+        if kind == "float":
+            return float(text)
+    except ValueError:
+        return text  # the registry's message names the parameter and the type
+    if kind == "bool":
+        truth = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+        return truth.get(text.lower(), text)
+    return text
+
+
+async def run_once(settings: Settings, scenario: str, params: dict[str, Any], args: Any) -> Any:
+    """One run through the run manager, as the server runs it, with no server around."""
+    from app.runs.manager import RunManager
+
+    manager = RunManager(settings)
+    await manager.start()
+    try:
+        run = manager.submit(scenario, params, args.mode, args.seed, args.policy)
+        async for _ in run.log.follow():
+            pass
+        return run
+    finally:
+        await manager.stop()
+
+
+def run_scenario(args: argparse.Namespace) -> int:
+    from app.analysis.lanes import render
+    from app.errors import ScenarioNotFound, ThreadlabError
+    from app.runs.exports import about, jsonl
+    from app.runs.manager import check_scenario
+    from app.scenarios import registry
+
+    try:
+        settings = settings_from()
+        params = parse_params(args.scenario, args.param)
+        check_scenario(args.scenario, params, args.mode)  # before any process starts
+        run = asyncio.run(run_once(settings, args.scenario, params, args))
+    except (ValidationError, ValueError) as exc:
+        return fail(str(exc))
+    except ScenarioNotFound as exc:
+        known = ", ".join(s.id for s in registry.scenarios())
+        return fail(f"{exc.message} The scenarios are: {known}.")
+    except ThreadlabError as exc:
+        return fail(exc.message)
+    except KeyboardInterrupt:
+        return 130
+    if args.json:
+        for chunk in jsonl(run):
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+    else:
+        ascii = not (getattr(sys.stdout, "encoding", None) or "").lower().startswith("utf")
+        facts = {**about(run), "verdict": run.verdict, "message": run.message}
+        print(render(facts, run.log.events, args.width, ascii), end="")
+    return 0 if run.status in ("finished", "deadlocked") else 1
+
+
+# ---- export -------------------------------------------------------------------------
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from app.runs.exports import jsonl, trace_json
+    from app.runs.recordings import restore
+    from app.runs.store import SqliteStore
+
+    output = Path(args.output)
+    if output.suffix not in (".json", ".jsonl"):
+        return fail(f"-o must end in .json (a Chrome trace) or .jsonl (the events): {output}")
+    try:
+        settings = settings_from(data_dir=args.data_dir)
+    except ValidationError as exc:
+        return fail(f"invalid setting: {exc}")
+    if not settings.recordings.is_file():
+        return fail(f"there are no recordings in {settings.data_dir}.", 1)
+    store = SqliteStore(settings.recordings)
+    try:
+        record = store.get(args.run_id)
+        if record is None:
+            return fail(f"run '{args.run_id}' is not recorded in {settings.data_dir}.", 1)
+        run = restore(record, store.events(args.run_id))
+    finally:
+        store.close()
+    content = trace_json(run) if output.suffix == ".json" else b"".join(jsonl(run))
+    try:
+        output.write_bytes(content)
+    except OSError as exc:
+        return fail(f"cannot write {output}: {exc}", 1)
+    print(f"Wrote {output}: {len(run.log):,} events of run {run.id} ({run.scenario}).")
     return 0
 
 

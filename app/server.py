@@ -1,9 +1,10 @@
 """``create_app(settings)``: the FastAPI application, wired and nothing more.
 
 Routers come from ``app/api``; static files are served at ``/static``; Jinja2 templates
-are on ``app.state.templates``; the run manager (``app.state.manager``) and the search
-manager (``app.state.searches``) stop with the app's lifespan, so stopping the server
-kills every worker.
+are on ``app.state.templates``; the run manager (``app.state.manager``, recording into
+the SQLite store in ``settings.data_dir``), the presence hub (``app.state.presence``)
+and the search manager (``app.state.searches``) live with the app's lifespan, so
+stopping the server kills every worker and writes the last of every recording.
 """
 
 from __future__ import annotations
@@ -17,10 +18,24 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 import app as package
-from app.api import handlers, health, pages, runs, scenarios, search, stream
+from app.api import (
+    exports,
+    handlers,
+    health,
+    pages,
+    presenter,
+    recent,
+    runs,
+    scenarios,
+    search,
+    share,
+    stream,
+)
 from app.api.headers import SecurityHeaders
 from app.runs.manager import RunManager
+from app.runs.presence import PresenceHub
 from app.runs.searches import SearchManager
+from app.runs.store import SqliteStore
 from app.settings import Settings
 
 PACKAGE = Path(package.__file__).resolve().parent
@@ -37,7 +52,7 @@ def asset_dir(name: str) -> Path:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    manager = RunManager(settings)
+    manager = RunManager(settings, store=SqliteStore(settings.recordings))
     searches = SearchManager(settings, manager)
 
     @asynccontextmanager
@@ -53,10 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.manager = manager
     app.state.searches = searches
+    app.state.presence = PresenceHub()
     app.state.templates = Jinja2Templates(directory=asset_dir("templates"))
     handlers.install(app)
     app.add_middleware(SecurityHeaders)
-    for module in (health, scenarios, runs, stream, search, pages):
+    routers = (health, scenarios, recent, runs, stream, presenter, exports, share, search, pages)
+    for module in routers:
         app.include_router(module.router)
     static = asset_dir("static")
     if static.is_dir():

@@ -43,3 +43,8 @@ class Settings(BaseSettings):
     max_searches: int = Field(2, ge=1, le=16, description='"Break it" searches at once.')
     search_time: float = Field(60.0, gt=0, le=3600, description="Seconds a search may take.")
     test_hooks: bool = Field(False, description="Tests only: lets options script a fake worker.")
+
+    @property
+    def recordings(self) -> Path:
+        """The SQLite file of the recordings, in ``data_dir``."""
+        return self.data_dir / "recordings.sqlite3"

@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,11 +17,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @contextmanager
 def threadlab(**env: str) -> Iterator[str]:
-    """The server's base URL while it runs; stopped with Ctrl+C (SIGINT) afterwards."""
+    """The server's base URL while it runs; stopped with Ctrl+C (SIGINT) afterwards.
+    Its recordings go to a temporary folder, removed afterwards."""
+    data = tempfile.TemporaryDirectory(prefix="threadlab-bench-")
     proc = subprocess.Popen(
         [sys.executable, "-m", "app", "--port", "0"],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**os.environ, "THREADLAB_DATA_DIR": data.name, **env},
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -33,3 +36,4 @@ def threadlab(**env: str) -> Iterator[str]:
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(10)
+        data.cleanup()

@@ -105,7 +105,7 @@ async def create_run(
 
 @router.get("/{run_id}")
 async def get_run(run_id: str, manager: ManagerDep) -> dict[str, Any]:
-    return describe(manager.get(run_id), manager)
+    return describe(await manager.find(run_id), manager)
 
 
 @router.post("/{run_id}/cancel")

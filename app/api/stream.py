@@ -14,7 +14,8 @@ StreamingResponse holds uvicorn's shutdown open until every stream closes):
 
 A disconnecting viewer just drops its position; there is nothing else to free.
 A viewer resuming after the ``end`` event gets 204 No Content, which tells a browser's
-EventSource to stop reconnecting.
+EventSource to stop reconnecting.  A run no longer in memory is loaded from its
+recording first, and streams the very same bytes it streamed live.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ router = APIRouter(tags=["runs"])
 SHUTDOWN_GRACE = 0.3
 
 
-def _keepalive() -> ServerSentEvent:
+def keepalive() -> ServerSentEvent:
     return ServerSentEvent(comment="keep-alive", sep="\n")
 
 
@@ -62,7 +63,7 @@ async def run_events(
     after: Annotated[int | None, Query(ge=0, description="Resume after this seq.")] = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> Response:
-    run = manager.get(run_id)
+    run = await manager.find(run_id)  # live, or loaded from its recording
     position = resume_point(after, last_event_id)
     if run.log.closed and position >= len(run.log):
         return Response(status_code=204)
@@ -71,7 +72,7 @@ async def run_events(
         run.log.follow(position, stop=shutdown),
         ping=settings.keepalive,
         sep="\n",
-        ping_message_factory=_keepalive,
+        ping_message_factory=keepalive,
         shutdown_event=shutdown,
         shutdown_grace_period=SHUTDOWN_GRACE,
     )

@@ -41,6 +41,17 @@ def frame(event: Event, text: bytes | None = None) -> bytes:
     return b"%sid: %d\ndata: %s\n\n" % (head, event["seq"], text)
 
 
+def body(event_frame: bytes) -> bytes:
+    """The event JSON an event's SSE frame carries (what recordings and exports keep)."""
+    return event_frame[event_frame.index(b"data: ") + 6 : -2]
+
+
+def note_frame(name: str, data: dict[str, Any]) -> bytes:
+    """A named SSE message without ``id:``: it never moves a client's Last-Event-ID."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return b"event: %s\ndata: %s\n\n" % (name.encode(), text.encode())
+
+
 class RunLog:
     """Append-only event log of one run, shared by all its viewers."""
 
@@ -85,11 +96,7 @@ class RunLog:
         if self.closed:
             return
         self._note_version += 1
-        body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-        self._notes[name] = (
-            self._note_version,
-            b"event: %s\ndata: %s\n\n" % (name.encode(), body.encode()),
-        )
+        self._notes[name] = (self._note_version, note_frame(name, data))
         self._wake()
 
     def _notes_after(self, version: int) -> bytes:
@@ -131,7 +138,7 @@ class RunLog:
             elif stop is None:
                 await self.wait(position, notes_seen)
             else:
-                await _first(self.wait(position, notes_seen), stop.wait())
+                await first_of(self.wait(position, notes_seen), stop.wait())
 
 
 class Stop(Protocol):
@@ -141,7 +148,7 @@ class Stop(Protocol):
     async def wait(self) -> Any: ...
 
 
-async def _first(*waits: Coroutine[Any, Any, Any]) -> None:
+async def first_of(*waits: Coroutine[Any, Any, Any]) -> None:
     """Wait until one of ``waits`` is done; cancel the others."""
     tasks = [asyncio.ensure_future(wait) for wait in waits]
     try:

@@ -8,6 +8,11 @@
 Past the queue cap ``submit`` raises QueueFull with the seconds until a slot frees
 (the soonest wall-time deadline of the running runs), which the API sends as
 Retry-After.  Every run, however it ends, gets exactly one ``end`` event.
+
+With a store, every run is recorded from ``submit`` on (``recordings.py``), and ``find``
+loads a run that is no longer in memory from its recording.  At start, runs that were
+live when the last server died get their ``end`` (status ``interrupted``); the newest
+``keep_runs`` recordings are kept, older ones deleted.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import asyncio
 import logging
 import math
 import os
+import re
 import secrets
 from collections import deque
 from collections.abc import Callable
@@ -25,7 +31,6 @@ from typing import Any
 
 from app.errors import (
     Conflict,
-    Forbidden,
     InvalidParams,
     InvalidRequest,
     QueueFull,
@@ -35,7 +40,9 @@ from app.errors import (
 from app.instrument.events import make
 from app.runs.process import WorkerProcess
 from app.runs.protocol import RunSpec, encode_command
-from app.runs.run import QUEUED, Run, now
+from app.runs.recordings import Recordings, to_record
+from app.runs.run import QUEUED, Run, authorize, now
+from app.runs.store import Page, RunStore
 from app.runs.supervisor import CANCEL_GRACE, Outcome, Supervisor
 from app.scenarios import registry
 from app.settings import Settings
@@ -45,6 +52,12 @@ logger = logging.getLogger(__name__)
 # The folder that holds the ``app`` package: the worker imports app.* from here.
 ROOT = Path(__file__).resolve().parents[2]
 STOP_GRACE = 1.0  # seconds the server waits for runs to wind down when it stops
+RECORD_GRACE = 5.0  # seconds it then waits for their recordings to be written
+RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what a run id can look like
+CRASHED = (
+    "The server stopped unexpectedly while this run was live; "
+    "the events recorded until then are kept."
+)
 
 Conclude = Callable[[str, dict[str, Any], list[dict[str, Any]], str], Any]
 
@@ -56,9 +69,13 @@ class _Active:
 
 
 class RunManager:
-    def __init__(self, settings: Settings, conclude: Conclude | None = None) -> None:
+    def __init__(
+        self, settings: Settings, conclude: Conclude | None = None, store: RunStore | None = None
+    ) -> None:
         self.settings = settings
         self._conclude = conclude
+        self._recordings = Recordings(store) if store is not None else None
+        self._recorders: dict[str, asyncio.Task[None]] = {}  # run id → its recording
         self._runs: dict[str, Run] = {}
         self._queue: deque[Run] = deque()
         self._active: dict[str, _Active] = {}
@@ -69,10 +86,26 @@ class RunManager:
     # ---- lifecycle -------------------------------------------------------------------
 
     async def start(self) -> None:
+        """Open the recordings; end the runs the last server left live."""
         self._stopping = False
+        if self._recordings is None:
+            return
+        for run_id in await self._recordings.open():
+            try:
+                run = await self._recordings.load(run_id)
+            except Exception:  # a damaged recording must not keep the server down
+                logger.exception("Run %s could not be loaded from its recording", run_id)
+                continue
+            if run is not None and not run.is_over:
+                self._runs[run.id] = run
+                self._record(run, len(run.log))
+                await self._finish(run, Outcome("interrupted", CRASHED))
+        for run_id in await self._recordings.prune(self.settings.keep_runs):
+            self._drop(run_id)
 
     async def stop(self) -> None:
-        """Interrupt every queued and running run; kill every worker group."""
+        """Interrupt every queued and running run; kill every worker group; write the
+        last of every recording."""
         self._stopping = True
         while self._queue:
             run = self._queue.popleft()
@@ -80,21 +113,56 @@ class RunManager:
         for active in self._active.values():
             active.supervisor.request_stop("interrupt", 0)
         tasks = [active.task for active in self._active.values()]
-        if not tasks:
-            return
-        _, pending = await asyncio.wait(tasks, timeout=STOP_GRACE)
-        for task in pending:  # e.g. a slow analysis: give up on it, end the run anyway
-            task.cancel()
-        if pending:
-            await asyncio.wait(pending, timeout=STOP_GRACE)
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=STOP_GRACE)
+            for task in pending:  # e.g. a slow analysis: give up on it, end the run anyway
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=STOP_GRACE)
+        if self._recorders:  # a flood may leave a backlog: ~2 µs an event to write
+            _, unwritten = await asyncio.wait(self._recorders.values(), timeout=RECORD_GRACE)
+            for task in unwritten:  # recovered as interrupted at the next start
+                task.cancel()
+        if self._recordings is not None:
+            await self._recordings.close()
 
     # ---- queries ---------------------------------------------------------------------
 
     def get(self, run_id: str) -> Run:
+        """A run in memory (live, or ended recently); RunNotFound otherwise."""
         try:
             return self._runs[run_id]
         except KeyError:
             raise RunNotFound(run_id) from None
+
+    async def find(self, run_id: str) -> Run:
+        """A run in memory, else loaded from its recording; RunNotFound if neither."""
+        run = self._runs.get(run_id)
+        if run is not None:
+            return run
+        if self._recordings is None or not RUN_ID.fullmatch(run_id):
+            raise RunNotFound(run_id)
+        loaded = await self._recordings.load(run_id)
+        if loaded is None:
+            raise RunNotFound(run_id)
+        run = self._runs.get(run_id)  # loaded meanwhile by another request?
+        if run is None:
+            run = self._runs[run_id] = loaded
+            if run.is_over:
+                self._forget_old(run)
+        return run
+
+    async def recent(self, scenario: str | None, limit: int, before: str | None) -> Page:
+        """Runs newest first (recorded ones, with the live state of those in memory)."""
+        if self._recordings is None:
+            runs = [r for r in reversed(self._runs.values()) if scenario in (None, r.scenario)]
+            return Page([to_record(r, len(r.log)) for r in runs[:limit]], len(runs) > limit)
+        page = await self._recordings.recent(scenario, limit, before)
+        for i, record in enumerate(page.records):
+            run = self._runs.get(record.id)
+            if run is not None:
+                page.records[i] = to_record(run, len(run.log))
+        return page
 
     def queue_position(self, run: Run) -> int | None:
         """1 for the next run to start; None if the run is not waiting."""
@@ -124,14 +192,32 @@ class RunManager:
         seed = secrets.randbelow(2**32) if seed is None else seed
         run = Run(scenario, checked, mode, seed, policy, dict(options or {}))
         self._runs[run.id] = run
+        self._record(run, 0)
         self._queue.append(run)
         self._pump()
         return run
 
+    async def delete(self, run_id: str, token: str | None) -> None:
+        """Forget an ended run and delete its recording (its creator only)."""
+        run = await self.find(run_id)
+        authorize(run, token)
+        if not run.is_over:
+            raise Conflict(f"Run '{run.id}' is still {run.status}; cancel it first.")
+        await self.recorded(run.id)  # its last batch first, or the delete would be undone
+        self._drop(run.id)
+        if self._recordings is not None:
+            await self._recordings.delete(run.id)
+
+    async def recorded(self, run_id: str) -> None:
+        """Return once the run's recording is complete (or was never made)."""
+        recorder = self._recorders.get(run_id)
+        if recorder is not None:
+            await asyncio.wait([recorder])
+
     async def cancel(self, run_id: str, token: str | None) -> Run:
         """Stop a run; returns once it has ended (its end event is in the log)."""
-        run = self.get(run_id)
-        _authorize(run, token)
+        run = await self.find(run_id)
+        authorize(run, token)
         if run.is_over:
             raise Conflict(f"Run '{run.id}' has already ended ({run.status}).")
         if run.status == QUEUED:
@@ -147,8 +233,8 @@ class RunManager:
 
     async def step(self, run_id: str, token: str | None, thread: str) -> None:
         """Manual policy: let ``thread`` take its next step."""
-        run = self.get(run_id)
-        _authorize(run, token)
+        run = await self.find(run_id)
+        authorize(run, token)
         if run.is_over:
             raise Conflict(f"Run '{run.id}' has already ended ({run.status}).")
         if run.mode != "controlled" or run.policy != "manual":
@@ -257,6 +343,31 @@ class RunManager:
         run.log.append(make(len(run.log) + 1, t, "end", detail=detail))
         self._forget_old(run)
 
+    def _record(self, run: Run, position: int) -> None:
+        if self._recordings is None:
+            return
+        self._recordings.begin(run, position)
+        task = asyncio.create_task(self._recording(run, position), name=f"record {run.id}")
+        self._recorders[run.id] = task
+        task.add_done_callback(lambda _: self._recorders.pop(run.id, None))
+
+    async def _recording(self, run: Run, position: int) -> None:
+        assert self._recordings is not None
+        await self._recordings.record(run, position)
+        if not self._stopping:
+            for run_id in await self._recordings.prune(self.settings.keep_runs):
+                self._drop(run_id)
+
+    def _drop(self, run_id: str) -> None:
+        """Forget an ended run from memory (its recording is not touched)."""
+        run = self._runs.get(run_id)
+        if run is None or not run.is_over:
+            return
+        del self._runs[run_id]
+        if run_id in self._ended:
+            self._ended.remove(run_id)
+            self._ended_events -= len(run.log)
+
     def _forget_old(self, run: Run) -> None:
         # Memory is bounded: the newest ended runs stay in memory, up to keep_runs runs
         # and keep_events events (the newest run always stays, however big).
@@ -298,10 +409,3 @@ def check_scenario(scenario_id: str, params: dict[str, Any] | None, mode: str) -
         return scenario.validate(params)
     except registry.ParamError as exc:
         raise InvalidParams(exc.name, exc.message) from None
-
-
-def _authorize(run: Run, token: str | None) -> None:
-    if not token:
-        raise Forbidden(f"Controlling run '{run.id}' needs its control token (X-Control-Token).")
-    if not secrets.compare_digest(token.encode(), run.control_token.encode()):
-        raise Forbidden(f"That is not the control token of run '{run.id}'.")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.errors import Forbidden
 from app.runs.log import RunLog
 
 QUEUED, RUNNING = "queued", "running"
@@ -20,11 +22,25 @@ def new_id() -> str:
     return secrets.token_urlsafe(12)
 
 
+def digest(token: str) -> str:
+    """What is kept of a control token: its SHA-256, so a leaked recordings file gives
+    no one control of a run."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authorize(run: Run, token: str | None) -> None:
+    """Forbidden unless ``token`` is the run's control token (compared in constant time)."""
+    if not token:
+        raise Forbidden(f"Controlling run '{run.id}' needs its control token (X-Control-Token).")
+    if not secrets.compare_digest(digest(token), run.token_digest):
+        raise Forbidden(f"That is not the control token of run '{run.id}'.")
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="milliseconds") if moment else None
 
 
@@ -38,6 +54,8 @@ class Run:
     options: dict[str, Any]
     id: str = field(default_factory=new_id)
     control_token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
+    # A run loaded from its recording knows only the digest (control_token is "").
+    token_digest: str = field(default="", repr=False)
     status: str = QUEUED
     created: datetime = field(default_factory=now)
     started: datetime | None = None
@@ -52,6 +70,10 @@ class Run:
     # Controlled runs: the scheduler's pick at every point with a choice, and the steps.
     schedule: list[str] | None = None
     steps: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.token_digest:
+            self.token_digest = digest(self.control_token)
 
     @property
     def is_over(self) -> bool:
@@ -72,9 +94,9 @@ class Run:
             "message": self.message,
             "python": self.python,
             "counts": {"events": len(self.log), "threads": len(self.threads)},
-            "created": _iso(self.created),
-            "started": _iso(self.started),
-            "ended": _iso(self.ended),
+            "created": iso(self.created),
+            "started": iso(self.started),
+            "ended": iso(self.ended),
             "queue_position": queue_position,
             "waiting": self.waiting,
             "schedule": self.schedule,

@@ -45,16 +45,13 @@ class Frame:
         return json.loads(self.data)
 
 
-def read_frames(response: httpx.Response, limit: int | None = None) -> list[Frame]:
-    """Parse an SSE body into messages; stop after ``limit`` messages with data."""
-    frames: list[Frame] = []
+def iter_frames(response: httpx.Response) -> Iterator[Frame]:
+    """Parse an SSE body into messages as they arrive."""
     current = Frame()
     for line in response.iter_lines():
         if line == "":
             if current.data or current.id or current.event:
-                frames.append(current)
-                if limit is not None and len(frames) >= limit:
-                    break
+                yield current
             current = Frame()
         elif line.startswith(":"):
             current.comments.append(line[1:].strip())
@@ -65,6 +62,15 @@ def read_frames(response: httpx.Response, limit: int | None = None) -> list[Fram
                 current.data = f"{current.data}\n{value}" if current.data else value
             elif name in ("id", "event"):
                 setattr(current, name, value)
+
+
+def read_frames(response: httpx.Response, limit: int | None = None) -> list[Frame]:
+    """Parse an SSE body into messages; stop after ``limit`` messages with data."""
+    frames: list[Frame] = []
+    for frame in iter_frames(response):
+        frames.append(frame)
+        if limit is not None and len(frames) >= limit:
+            break
     return frames
 
 
