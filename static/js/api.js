@@ -112,7 +112,7 @@ async function request(url, init) {
   } catch {
     throw new ApiError(0, "The Threadlab server cannot be reached. Is it still running?");
   }
-  const body = await response.json().catch(() => null);
+  const body = response.status === 204 ? null : await response.json().catch(() => null);
   if (response.ok) return body;
   const detail = body && typeof body === "object" ? body.detail : null;
   const retry = Number.parseFloat(response.headers.get("Retry-After") ?? "");
@@ -260,6 +260,132 @@ export function eventsUrl(id) {
   return `/api/runs/${encodeURIComponent(id)}/events`;
 }
 
+/** @param {string} id @returns {string} the presence stream: presenter and viewers */
+export function presenceUrl(id) {
+  return `/api/runs/${encodeURIComponent(id)}/presence`;
+}
+
+/** @param {string} id @returns {{trace: string, jsonl: string}} the run's downloads */
+export function downloadUrls(id) {
+  const base = `/api/runs/${encodeURIComponent(id)}`;
+  return { trace: `${base}/trace`, jsonl: `${base}/events.jsonl` };
+}
+
+/**
+ * One run in the recent runs' list (GET /api/runs).
+ * @typedef {object} RunEntry
+ * @property {string} id
+ * @property {string} scenario
+ * @property {string} [title]
+ * @property {string} status
+ * @property {string | null} [summary] the verdict's sentence, or what went wrong
+ * @property {string} [mode]
+ * @property {number | null} [seed]
+ * @property {string | null} [policy]
+ * @property {Record<string, any>} [params]
+ * @property {string | null} [created] ISO 8601
+ * @property {string | null} [ended]
+ * @property {{events?: number, threads?: number}} [counts]
+ * @property {{page?: string}} [links]
+ */
+
+/**
+ * @typedef {object} RunList
+ * @property {RunEntry[]} runs newest first
+ * @property {string | null} next the URL of the older runs, if there are more
+ * @property {number} [keep_runs]
+ * @property {string} [retention] a sentence: how many runs the server keeps
+ */
+
+/**
+ * The recent runs, newest first (`url`: a `next` link of an earlier answer).
+ * @param {{scenario?: string, limit?: number, url?: string | null}} query
+ * @returns {Promise<RunList>}
+ */
+export function listRuns(query) {
+  if (query.url) return request(query.url);
+  const params = new URLSearchParams({ limit: String(query.limit ?? 50) });
+  if (query.scenario) params.set("scenario", query.scenario);
+  return request(`/api/runs?${params}`);
+}
+
+/**
+ * Delete a run and its recording (its creator only: 403 otherwise; 204 when done).
+ * @param {string} id
+ * @param {string} token
+ * @returns {Promise<null>}
+ */
+export function deleteRun(id, token) {
+  return request(`/api/runs/${encodeURIComponent(id)}`, {
+    method: "DELETE",
+    headers: { Accept: "application/json", "X-Control-Token": token },
+  });
+}
+
+/**
+ * What the Share dialog shows for a path of this server.
+ * @typedef {object} ShareInfo
+ * @property {string} url the link to give the class
+ * @property {string} [local_url] as this browser opened the server
+ * @property {string[]} lan_urls the addresses the class can use, best first
+ * @property {boolean} reachable can the class reach the server at all?
+ * @property {string | null} hint what to do if they cannot
+ * @property {string | null} [command] the command that fixes it
+ * @property {string} [qr] the QR code's URL (SVG)
+ */
+
+/**
+ * @param {string} path e.g. /runs/abc
+ * @returns {Promise<ShareInfo>}
+ */
+export function getShare(path) {
+  return request(`/api/share?url=${encodeURIComponent(path)}`);
+}
+
+/** @param {string} url @returns {string} the QR code (SVG) of a link to this server */
+export function qrUrl(url) {
+  return `/api/qr?data=${encodeURIComponent(url)}`;
+}
+
+/**
+ * Where the presenter is in the playback.
+ * @typedef {object} Position
+ * @property {number} seq the last event shown
+ * @property {boolean} playing
+ * @property {number} speed
+ * @property {boolean} live staying on a live run's newest event
+ */
+
+/**
+ * The presenter's position, for everyone who follows (the creator only: 403 otherwise).
+ * @param {string} id
+ * @param {string} token
+ * @param {Position} position
+ * @returns {Promise<Record<string, any>>}
+ */
+export function sendPosition(id, token, position) {
+  return request(`/api/runs/${encodeURIComponent(id)}/presenter`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json", "X-Control-Token": token },
+    body: JSON.stringify(position),
+  });
+}
+
+/**
+ * Stop presenting: followers stay where they are, paused.
+ * @param {string} id
+ * @param {string} token
+ * @param {boolean} [keepalive] the page is going away: the request outlives it
+ * @returns {Promise<Record<string, any>>}
+ */
+export function stopPresenting(id, token, keepalive = false) {
+  return request(`/api/runs/${encodeURIComponent(id)}/presenter`, {
+    method: "DELETE",
+    headers: { Accept: "application/json", "X-Control-Token": token },
+    keepalive,
+  });
+}
+
 const TOKEN_PREFIX = "threadlab:control:";
 
 /**
@@ -272,6 +398,18 @@ export function rememberControlToken(runId, token) {
     localStorage.setItem(TOKEN_PREFIX + runId, token);
   } catch {
     // Private mode or storage full: the run still works, only control is lost.
+  }
+}
+
+/**
+ * Forget a run's control token (the run was deleted).
+ * @param {string} runId
+ */
+export function forgetControlToken(runId) {
+  try {
+    localStorage.removeItem(TOKEN_PREFIX + runId);
+  } catch {
+    // Nothing was kept.
   }
 }
 

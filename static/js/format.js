@@ -73,3 +73,23 @@ export function statusLabel(status) {
   const text = status.replaceAll("_", " ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/**
+ * How long ago a moment was, as a person says it: "just now", "5 min ago", "3 h ago",
+ * "yesterday", "4 days ago", then the date ("12 Mar 2026").
+ * @param {string | null | undefined} iso an ISO 8601 time
+ * @param {number} [now] ms since the epoch
+ * @returns {string} "" if there is no valid time
+ */
+export function timeAgo(iso, now = Date.now()) {
+  const at = iso ? Date.parse(iso) : Number.NaN;
+  if (!Number.isFinite(at)) return "";
+  const seconds = Math.max(0, (now - at) / 1000);
+  if (seconds < 45) return "just now";
+  if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))} min ago`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
+  const days = Math.floor(seconds / 86_400);
+  if (days === 1) return "yesterday";
+  if (days < 7) return `${days} days ago`;
+  return new Date(at).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" });
+}

@@ -10,6 +10,8 @@
  *                                        Player (log, cursor) ────┴─▶ timeline, event log,
  *                                                                     playback bar, status
  * Every view draws from the state (or the log) it is handed and keeps nothing else.
+ * Around the run: Share (link, QR code), Present / follow the presenter (presence
+ * stream, opened once the run is known to exist) and the downloads.
  * @module runview
  */
 
@@ -19,10 +21,13 @@ import { Player } from "./player.js";
 import { DISPLAY_EVENT } from "./prefs.js";
 import { ManualControls } from "./controls/manual.js";
 import { PlaybackControls } from "./controls/playback.js";
+import { PresenterControls } from "./controls/presenter.js";
+import { ShareDialog } from "./controls/share.js";
 import { RunStream } from "./stream.js";
 import { BoardView } from "./views/board.js";
 import { CodeView } from "./views/code.js";
 import { DeadlockView } from "./views/deadlock.js";
+import { DownloadsView } from "./views/downloads.js";
 import { EventLogView } from "./views/eventlog.js";
 import { OutputView } from "./views/output.js";
 import { PrimitivesView } from "./views/primitives.js";
@@ -88,6 +93,12 @@ export class RunView {
       /** @type {HTMLDialogElement} */ (part(document, "keys-help")),
       (n) => this.manual.stepKey(n),
     );
+    this.presenter = new PresenterControls(root);
+    this.share = new ShareDialog(
+      /** @type {HTMLDialogElement} */ (part(root, "share-dialog")),
+      /** @type {HTMLButtonElement} */ (part(root, "share-button")),
+    );
+    this.downloads = new DownloadsView(part(root, "downloads"));
     document.addEventListener(DISPLAY_EVENT, () => this.timeline.restyle());
     /** @type {StreamStatus | "idle" | "starting"} */
     this.streamStatus = "idle";
@@ -134,6 +145,9 @@ export class RunView {
     this.graph.reset();
     this.output.reset();
     this.manual.setRun(null);
+    this.presenter.reset();
+    this.share.setRun("", false);
+    this.downloads.reset();
     this.timeline.attach(null);
     this.log.attach(null);
     this.playback.attach(null);
@@ -161,6 +175,8 @@ export class RunView {
     this.runId = runId;
     this.token = options.token ?? null;
     this.root.dataset.run = runId;
+    this.share.setRun(`/runs/${encodeURIComponent(runId)}`, Boolean(this.token));
+    this.downloads.setRun(runId);
     const player = new Player({ onFrame: (state) => this.draw(state) });
     this.player = player;
     this.lastSeq = 0;
@@ -194,6 +210,10 @@ export class RunView {
     const first = this.run === null;
     this.run = run;
     this.info.replaceChildren(...runInfo(run));
+    if (first && this.player) {
+      this.presenter.attach(id, this.token, this.player);
+      this.downloads.setRun(id, run.links ?? {});
+    }
     if (first && run.mode === "controlled" && run.policy === "manual") {
       this.manual.setRun({
         id,
@@ -246,6 +266,8 @@ export class RunView {
     this.log.announce(player, state.end?.verdict?.summary ?? null);
     this.status.render(player, this.streamStatus);
     this.playback.render(player);
+    this.presenter.frame(player);
+    this.downloads.render(player.complete);
     this.root.dataset.played = String(state.seq);
     this.root.dataset.ended = String(state.end !== null);
     this.root.dataset.playing = String(player.playing || player.follow);

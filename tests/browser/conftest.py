@@ -4,7 +4,8 @@
   a child process with its own data folder (one per test session).
 * ``browser``: headless Debian Chromium through Playwright.  Without a browser the tests
   are skipped on a developer's machine and fail in CI (``CI`` set): CI must run them.
-* ``page`` / ``phone``: a fresh page at 1280×720 (a projector) or phone size.  Every page
+* ``page`` / ``phone`` / ``viewer``: a fresh page at 1280×720 (a projector) or phone
+  size; ``viewer`` is a second person (its own context) beside ``page``.  Every page
   is served with ``Content-Security-Policy: default-src 'self'`` (added here to HTML
   answers, so the pages are held to the policy whatever the server sends), and any
   console error or uncaught exception fails the test unless the test allowed it.
@@ -171,6 +172,12 @@ def page(browser: Any, live_url: str) -> Iterator[Any]:
 @pytest.fixture
 def phone(browser: Any, live_url: str) -> Iterator[Any]:
     yield from _open(browser, live_url, **PHONE)
+
+
+@pytest.fixture
+def viewer(browser: Any, live_url: str) -> Iterator[Any]:
+    """A second person at 1280×720: a browser context of its own (no shared storage)."""
+    yield from _open(browser, live_url, viewport=DESKTOP)
 
 
 @pytest.fixture

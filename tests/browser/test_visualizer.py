@@ -131,7 +131,7 @@ def test_race_plays_live_with_the_counter_beside_what_it_should_be(
         expect(counter.locator(".prim-should")).to_contain_text(f"should be 900 — {lost} lost")
     run_id = stage.get_attribute("data-run")
     assert page.evaluate(f"localStorage.getItem('threadlab:control:{run_id}')")
-    expect(page.locator(".share a")).to_have_attribute("href", re.compile(f"/runs/{run_id}$"))
+    expect(page.get_by_role("button", name="⇪ Share")).to_be_visible()  # test_classroom.py
     expect(page.locator(".log-row").first).to_contain_text("The run ended: Finished")
     shot(page, "race-verdict-1280x720")
 
@@ -244,6 +244,8 @@ def test_break_it_searches_then_opens_the_run(page: Any, live_url: str) -> None:
     page.route("**/api/runs/found", lambda route: route.fulfill(json=fake_run("found", "deadlock")))
     page.route("**/api/runs/found/events*", lambda route: route.fulfill(
         headers={"Content-Type": "text/event-stream"}, body=sse(recorded)))  # fmt: skip
+    page.route("**/api/runs/found/presence", lambda route: route.fulfill(
+        headers={"Content-Type": "text/event-stream"}, body=QUIET_STREAM))  # fmt: skip
     page.goto("/scenarios/deadlock")
     page.locator("[data-role=budget]").fill("50")
     page.get_by_role("button", name="Break it").click()
@@ -296,6 +298,10 @@ def go_to(page: Any, seq: int) -> None:
     """Scrub to the moment after event `seq`."""
     page.locator("[data-role=scrub]").fill(str(seq))
     expect(page.locator("[data-role=stage]")).to_have_attribute("data-played", str(seq))
+
+
+# A presence stream where nobody presents (and no reconnect within a test's time).
+QUIET_STREAM = "retry: 600000\n\n"
 
 
 def sse(lines: list[str], *extra: str) -> str:
@@ -366,6 +372,8 @@ class FakeManualServer:
                 (request.post_data_json["thread"], request.headers["x-control-token"])
             )
             route.fulfill(status=202, json={"stepped": request.post_data_json["thread"]})
+        elif path.endswith("/presence"):
+            route.fulfill(headers={"Content-Type": "text/event-stream"}, body=QUIET_STREAM)
         elif path.endswith("/events"):
             waiting = 'event: waiting\ndata: {"runnable": ["T1", "T2"], "step": 3}\n'
             body = sse(self.HEAD + self.TAIL) if self.steps else sse(self.HEAD, waiting)

@@ -31,3 +31,25 @@ test("the highlighter keeps the text and marks keywords, strings and comments", 
   assert.deepEqual(types(3), ['str:    string"""']);
   assert.deepEqual(types(4), ["kw:return", "num:42"]);
 });
+
+test("times read as a person says them", async () => {
+  const { timeAgo } = await import("../../static/js/format.js");
+  const now = Date.parse("2026-03-12T12:00:00Z");
+  assert.equal(timeAgo("2026-03-12T11:59:50Z", now), "just now");
+  assert.equal(timeAgo("2026-03-12T11:55:00+00:00", now), "5 min ago");
+  assert.equal(timeAgo("2026-03-12T09:00:00Z", now), "3 h ago");
+  assert.equal(timeAgo("2026-03-11T10:00:00Z", now), "yesterday");
+  assert.equal(timeAgo("2026-03-08T12:00:00Z", now), "4 days ago");
+  assert.equal(timeAgo("2026-01-02T12:00:00Z", now), "2 Jan 2026");
+  assert.equal(timeAgo(null, now), "");
+  assert.equal(timeAgo("not a time", now), "");
+});
+
+test("a recent run's line says how it was made", async () => {
+  const { runMeta } = await import("../../static/js/views/runlist.js");
+  assert.equal(runMeta({ id: "a", scenario: "race", status: "finished", mode: "controlled", seed: 7, policy: "pct",
+    params: { threads: 8, iterations: 500 }, counts: { events: 1203 } }),
+  "Controlled · seed 7 · PCT · threads = 8, iterations = 500 · 1,203 events");
+  assert.equal(runMeta({ id: "b", scenario: "deadlock", status: "deadlocked", mode: "free", params: {}, counts: { events: 1 } }),
+    "Free · 1 event");
+});

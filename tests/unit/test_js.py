@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from app.api import pages
 from app.instrument import events
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,3 +86,20 @@ def test_jsdoc_types_check() -> None:
         timeout=180,
     )
     assert result.returncode == 0, result.stdout[-6000:]
+
+
+def test_demolink_js_uses_the_servers_keys() -> None:
+    """``static/js/demolink.js`` writes the demo links ``app/api/pages.py`` reads."""
+    script = (
+        "const m = await import('./static/js/demolink.js');"
+        "console.log(JSON.stringify(m.DEMO_KEYS));"
+    )
+    result = subprocess.run(
+        [_node(), "--input-type=module", "-e", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == list(pages.DEMO_KEYS)

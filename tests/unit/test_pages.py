@@ -72,7 +72,14 @@ def test_scenario_page_has_a_field_per_parameter(get: Get, scenario: registry.Sc
 
 def test_pages_keep_to_the_content_security_policy(get: Get) -> None:
     """default-src 'self': no inline script, no inline style, no handler attributes."""
-    for path in ["/", "/scenarios/race", "/runs/abc", "/scenarios/nope"]:
+    for path in [
+        "/",
+        "/scenarios/race",
+        "/runs/abc",
+        "/scenarios/nope",
+        "/runs",
+        "/scenarios/race?threads=99",
+    ]:
         html = get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert " style=" not in html, path
@@ -134,3 +141,145 @@ def test_bytecode_is_preselected_where_the_scenario_asks(get: Get) -> None:
 def test_every_page_loads_the_display_boot_script_first(get: Get) -> None:
     html = get("/").text
     assert html.index("/static/js/boot.js") < html.index("/static/css/app.css")
+
+
+# --- demo links -------------------------------------------------------------------------
+
+
+def field(html: str, element_id: str) -> str:
+    """The opening tag of the element with ``id``."""
+    match = re.search(rf'<(?:input|select)[^>]*\bid="{element_id}"[^>]*>', html)
+    assert match, element_id
+    return match.group(0)
+
+
+def error(html: str, key: str) -> str | None:
+    """The text of the error slot for ``key``, or None while it is hidden."""
+    match = re.search(
+        rf'<p class="field-error"[^>]*data-error-for="{key}"([^>]*)>([^<]*)</p>', html
+    )
+    assert match, key
+    return None if "hidden" in match.group(1) else match.group(2)
+
+
+def test_demo_link_fills_in_the_form(get: Get) -> None:
+    html = get(
+        "/scenarios/race?threads=8&iterations=500&mode=controlled&seed=7&policy=pct"
+        "&pct_depth=2&granularity=bytecode&autorun=1"
+    ).text
+    assert 'value="8"' in field(html, "param-threads")
+    assert 'value="500"' in field(html, "param-iterations")
+    assert 'value="100"' in field(html, "param-switch_interval_us")  # the default
+    assert re.search(r'value="controlled" data-sched="mode" checked', html)
+    assert 'value="7"' in field(html, "sched-seed")
+    assert '<option value="pct" selected>' in html
+    assert 'value="2"' in field(html, "sched-depth")
+    assert '<option value="bytecode" selected>' in html
+    assert 'data-autorun="true"' in html
+    assert 'data-role="link-note"' not in html
+    assert "aria-invalid" not in html
+
+
+def test_a_link_without_autorun_only_fills_in(get: Get) -> None:
+    html = get("/scenarios/condition?recheck=false&items=12").text
+    assert "data-autorun" not in html
+    assert "checked" not in field(html, "param-recheck")
+    assert 'value="12"' in field(html, "param-items")
+    assert "checked" in field(get("/scenarios/condition").text, "param-recheck")
+
+
+def test_a_seed_alone_implies_controlled_mode(get: Get) -> None:
+    html = get("/scenarios/deadlock?seed=3").text
+    assert re.search(r'value="controlled" data-sched="mode" checked', html)
+    assert 'value="3"' in field(html, "sched-seed")
+
+
+@pytest.mark.parametrize(
+    ("query", "key", "message"),
+    [
+        ("threads=99", "threads", "'threads' must be between 1 and 16; got 99."),
+        ("threads=2.5", "threads", "'threads' must be a whole number, not 2.5."),
+        ("iterations=ten", "iterations", "'iterations' must be a whole number, not 'ten'."),
+        ("seed=-1", "sched-seed", "'seed' must be between 0 and 4,294,967,295; got -1."),
+        ("seed=x", "sched-seed", "'seed' must be a whole number, not 'x'."),
+        ("mode=fast", "sched-mode", "'mode' must be free or controlled for"),
+        ("mode=free&seed=3", "sched-mode", "'seed' applies only to controlled mode"),
+        ("policy=best", "sched-policy", "'policy' must be one of random, round_robin, pct"),
+        ("policy=random&pct_depth=2", "sched-policy", "'pct_depth' applies only to the PCT"),
+        ("policy=pct&pct_depth=11", "sched-depth", "'pct_depth' must be between 1 and 10"),
+        ("granularity=atom", "sched-granularity", "'granularity' must be one of operation"),
+    ],
+)
+def test_bad_demo_link_values_are_form_errors(get: Get, query: str, key: str, message: str) -> None:
+    answer = get(f"/scenarios/race?{query}&autorun=1")
+    assert answer.status_code == 200  # never a blank page
+    shown = error(answer.text, key)
+    assert shown is not None and message in html_text(shown), shown
+    assert "data-autorun" not in answer.text, "a bad link never runs on open"
+    assert 'data-role="link-note"' in answer.text
+    assert "It would run on open, but not with values like these." in html_text(answer.text)
+
+
+def test_bad_value_is_kept_in_its_field_and_marked(get: Get) -> None:
+    html = get("/scenarios/race?threads=99").text
+    tag = field(html, "param-threads")
+    assert 'value="99"' in tag and 'aria-invalid="true"' in tag
+
+
+def test_unknown_link_keys_and_a_bad_autorun_are_said_once_for_the_link(get: Get) -> None:
+    html = html_text(get("/scenarios/race?colour=red&autorun=maybe").text)
+    assert "This link sets 'colour', which “Race condition: lost updates” does not have" in html
+    assert "'autorun' must be 1 or 0; got 'maybe'" in html
+    assert "data-autorun" not in html
+
+
+def test_a_free_only_scenario_refuses_controlled_links(get: Get) -> None:
+    html = get("/scenarios/gil-cpu?mode=controlled&autorun=1").text
+    assert "'mode' must be free for" in html_text(html)
+    assert "data-autorun" not in html
+
+
+@pytest.mark.parametrize("scenario", registry.scenarios(), ids=lambda s: s.id)
+def test_no_parameter_is_named_like_a_demo_link_key(scenario: registry.Scenario) -> None:
+    """A parameter called ``seed`` or ``mode`` would be unreachable from a demo link
+    (two scenarios have a ``depth``: that is why PCT's is ``pct_depth``)."""
+    assert not {p.name for p in scenario.params} & set(pages.DEMO_KEYS)
+
+
+def test_the_default_page_is_a_demo_link_of_its_defaults() -> None:
+    scenario = registry.get("plus-equals")
+    demo = pages.demo_link(scenario, {}, pages.run_defaults(scenario))
+    assert demo.errors == {} and not demo.autorun
+    assert demo.params == {p.name: p.default for p in scenario.params}
+    assert demo.schedule["policy"] == "manual" and demo.schedule["granularity"] == "bytecode"
+
+
+def html_text(html: str) -> str:
+    return html.replace("&#39;", "'").replace("&#34;", '"').replace("&quot;", '"')
+
+
+# --- recent runs, the header, the stage ----------------------------------------------------
+
+
+def test_recent_runs_page_offers_every_scenario_as_a_filter(get: Get) -> None:
+    answer = get("/runs?scenario=deadlock")
+    assert answer.status_code == 200
+    for scenario in registry.scenarios():
+        assert f'<option value="{scenario.id}"' in answer.text
+    assert '<option value="deadlock" selected>' in answer.text
+    assert "/static/js/pages/runs.js" in answer.text
+    assert 'href="/runs" aria-current="page"' in answer.text
+    assert " selected>" not in get("/runs?scenario=<nope>").text.split("all scenarios")[1]
+
+
+def test_every_page_links_the_recent_runs_from_the_header(get: Get) -> None:
+    for path in ["/", "/scenarios/race", "/runs/abc", "/runs"]:
+        assert '<a href="/runs"' in get(path).text, path
+
+
+def test_the_stage_has_share_present_and_downloads(get: Get) -> None:
+    for path in ["/scenarios/race", "/runs/abc"]:
+        html = get(path).text
+        for role in ["share-button", "share-dialog", "present", "presence", "downloads"]:
+            assert f'data-role="{role}"' in html, (path, role)
+        assert "chrome://tracing" in html and "Perfetto" in html

@@ -59,6 +59,8 @@ export class PlaybackControls {
   key(event) {
     const action = actionFor(event);
     if (action === null) return;
+    const modal = document.querySelector("dialog[open]");
+    if (modal && modal !== this.help) return; // e.g. the Share dialog: its keys are its own
     if (this.help.open && action !== "help" && action !== "close") return;
     event.preventDefault();
     if (action === "step") this.onStepKey(Number(event.key));

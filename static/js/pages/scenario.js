@@ -1,19 +1,23 @@
 // @ts-check
 /**
- * The scenario page: the run form (parameters and scheduling), "Break it", and the
- * stage. A run plays in place; the URL keeps it and the position (`#run=…&seq=…`).
+ * The scenario page: the run form (parameters and scheduling), "Break it", "Copy demo
+ * link", and the stage. A run plays in place; the URL keeps it and the position
+ * (`#run=…&seq=…`). A demo link (`?threads=8&…&autorun=1`) arrives with the form filled
+ * in by the server, and runs at once if the server found nothing wrong with it (the
+ * page's `data-autorun`) and the form agrees.
  * @module pages/scenario
  */
 
 import { ApiError, controlToken, eventsUrl, fieldErrors, getRun } from "../api.js";
 import { BreakIt } from "../controls/breakit.js";
+import { DemoLinkControl } from "../controls/demolink.js";
 import { readSchedule, showScheduleErrors, syncSchedule, writeSchedule } from "../controls/schedule.js";
 import { formatPlace, parsePlace } from "../deeplink.js";
+import { withoutAutorun } from "../demolink.js";
 import { part } from "../dom.js";
 import { paramInputs, readParams, showErrors } from "../params.js";
 import { sameRun, startRun } from "../rerun.js";
 import { RunView } from "../runview.js";
-import { showShareLink } from "../share.js";
 
 /** @typedef {import("../api.js").RunRequest} RunRequest */
 /** @typedef {import("../api.js").RunCreated} RunCreated */
@@ -36,6 +40,7 @@ syncSchedule(form);
 form.addEventListener("change", () => syncSchedule(form));
 form.addEventListener("submit", (event) => {
   event.preventDefault();
+  form.querySelector("[data-role=link-note]")?.remove(); // a demo link's problems: now the form's
   const body = request();
   if (body) void launch(body);
 });
@@ -56,7 +61,20 @@ if (breakRoot instanceof HTMLElement) {
   });
 }
 
-void restore();
+new DemoLinkControl(part(form, "demo-link"), scenarioId, () => {
+  const body = request();
+  return body && { params: body.params, mode: body.mode, seed: body.seed, policy: body.policy, options: body.options ?? {} };
+}, page.dataset.defaultGranularity ?? "operation");
+
+if (!parsePlace(location.hash).run && page.dataset.autorun === "true") autorun();
+else void restore();
+
+/** A demo link's autorun: once (a reload shows the run it started, not another). */
+function autorun() {
+  history.replaceState(null, "", withoutAutorun(location.href));
+  const body = request();
+  if (body) void launch(body);
+}
 
 /** @returns {RunRequest | null} the form as a request, or null (errors shown) */
 function request() {
@@ -80,7 +98,7 @@ async function launch(body) {
   bringStageIntoView();
   try {
     const created = await startRun(body);
-    play(created.id, created.links.events, created.control_token ?? null, created.links.page);
+    play(created.id, created.links.events, created.control_token ?? null);
     button.textContent = "▶ Run again";
   } catch (error) {
     stage.reset();
@@ -98,11 +116,9 @@ async function launch(body) {
  * @param {string} id
  * @param {string} events
  * @param {string | null} token
- * @param {string} pagePath
  * @param {{autoplay?: boolean, seq?: number | null}} [options]
  */
-function play(id, events, token, pagePath, options = {}) {
-  showShareLink(part(document, "share"), pagePath);
+function play(id, events, token, options = {}) {
   rerun.hidden = false;
   history.replaceState(null, "", formatPlace({ run: id, seq: null }) || location.pathname);
   stage.play(id, events, { token, autoplay: options.autoplay ?? true, seq: options.seq ?? null });
@@ -117,7 +133,7 @@ async function open(id, options) {
   const run = await getRun(id);
   if (run.scenario !== scenarioId) return;
   writeSchedule(form, run);
-  play(id, run.links?.events ?? eventsUrl(id), controlToken(id), run.links?.page ?? `/runs/${id}`, {
+  play(id, run.links?.events ?? eventsUrl(id), controlToken(id), {
     autoplay: options.autoplay ?? run.status === "running",
     seq: options.seq ?? null,
   });

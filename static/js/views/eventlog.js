@@ -126,7 +126,11 @@ export class EventLogView {
     if (moved === 0) return;
     const now = performance.now();
     let text = "";
-    if (Math.abs(moved) === 1 && !player.playing) {
+    if (cursor === 0) {
+      // Back at the start (a step back from event 1, or a jump there before the last
+      // announcement was due: log[-1] is no event).
+      text = "Back at the start: nothing has happened yet.";
+    } else if (Math.abs(moved) === 1 && !player.playing) {
       text = sentence(player.log[cursor - 1]);
     } else if (verdict && player.log[cursor - 1]?.kind === "end") {
       text = `The run ended. ${verdict}`;

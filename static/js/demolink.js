@@ -1,0 +1,68 @@
+// @ts-check
+/**
+ * Demo links: a scenario page's URL carrying its whole setup, for a teacher's slides.
+ *
+ *   /scenarios/race?threads=8&iterations=500&mode=controlled&seed=7&policy=pct&autorun=1
+ *
+ * The server reads them (app/api/pages.py fills the form and shows bad values as form
+ * errors); this module writes them from the form, with the same keys. PCT's depth is
+ * `pct_depth` (some scenarios have a parameter called `depth`).
+ * @module demolink
+ */
+
+/** The query keys of the schedule, beside the scenario's own parameter names. */
+export const DEMO_KEYS = Object.freeze(["mode", "seed", "policy", "pct_depth", "granularity", "autorun"]);
+
+/**
+ * @typedef {object} DemoSetup
+ * @property {Record<string, any>} params every parameter's value
+ * @property {"free" | "controlled"} mode
+ * @property {number | null} seed null: a new random seed on every opening
+ * @property {string} policy
+ * @property {{depth?: number, granularity?: string}} options
+ * @property {boolean} autorun run as soon as the page opens
+ */
+
+/**
+ * The demo link of a setup: every parameter (so the link means the same if a default
+ * changes), the mode, and for a controlled run its seed, policy, PCT depth and a
+ * granularity that is not the scenario's default.
+ * @param {string} scenario
+ * @param {DemoSetup} setup
+ * @param {string} [defaultGranularity] the scenario's own
+ * @returns {string} a path with its query, e.g. /scenarios/race?threads=8&…
+ */
+export function demoLink(scenario, setup, defaultGranularity = "operation") {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(setup.params)) query.set(name, queryValue(value));
+  query.set("mode", setup.mode);
+  if (setup.mode === "controlled") {
+    if (setup.seed !== null) query.set("seed", String(setup.seed));
+    query.set("policy", setup.policy);
+    if (setup.policy === "pct" && setup.options.depth !== undefined) {
+      query.set("pct_depth", String(setup.options.depth));
+    }
+    const granularity = setup.options.granularity ?? "operation";
+    if (granularity !== defaultGranularity) query.set("granularity", granularity);
+  }
+  if (setup.autorun) query.set("autorun", "1");
+  return `/scenarios/${encodeURIComponent(scenario)}?${query}`;
+}
+
+/** @param {any} value @returns {string} */
+function queryValue(value) {
+  if (typeof value === "boolean") return value ? "true" : "false";
+  return String(value);
+}
+
+/**
+ * The page's URL without `autorun`, so reloading it does not start another run.
+ * @param {string} href
+ * @returns {string} path, query and fragment
+ */
+export function withoutAutorun(href) {
+  const url = new URL(href, "http://x");
+  url.searchParams.delete("autorun");
+  const query = url.searchParams.toString();
+  return `${url.pathname}${query ? `?${query}` : ""}${url.hash}`;
+}

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { DEMO_KEYS, demoLink, withoutAutorun } from "../../static/js/demolink.js";
+
+const base = { params: { threads: 8, iterations: 500 }, seed: null, policy: "random", options: {}, autorun: false };
+
+test("a controlled setup becomes the slide's link, every parameter spelled out", () => {
+  const link = demoLink("race", {
+    ...base, mode: "controlled", seed: 7, policy: "pct", options: { depth: 3, granularity: "operation" }, autorun: true,
+  });
+  assert.equal(link, "/scenarios/race?threads=8&iterations=500&mode=controlled&seed=7&policy=pct&pct_depth=3&autorun=1");
+});
+
+test("free mode leaves out what only controlled runs use", () => {
+  const link = demoLink("race", { ...base, mode: "free", seed: 9, options: { granularity: "bytecode" } });
+  assert.equal(link, "/scenarios/race?threads=8&iterations=500&mode=free");
+});
+
+test("no seed, the scenario's own granularity, booleans and odd names", () => {
+  const link = demoLink("plus-equals", {
+    ...base, params: { recheck: false, "a b": "x&y" }, mode: "controlled", options: { granularity: "bytecode" },
+  }, "bytecode");
+  const query = new URLSearchParams(link.split("?")[1]);
+  assert.equal(query.get("recheck"), "false");
+  assert.equal(query.get("a b"), "x&y");
+  assert.equal(query.has("seed"), false, "a blank seed: a new one on every opening");
+  assert.equal(query.has("granularity"), false, "the scenario's default is not repeated");
+  assert.equal(query.has("pct_depth"), false, "only PCT has a depth");
+  assert.equal(demoLink("x", { ...base, mode: "controlled", options: { granularity: "bytecode" } })
+    .includes("granularity=bytecode"), true);
+});
+
+test("the schedule's keys are the server's (pages.DEMO_KEYS)", () => {
+  assert.deepEqual([...DEMO_KEYS], ["mode", "seed", "policy", "pct_depth", "granularity", "autorun"]);
+});
+
+test("autorun is dropped from the URL once it has run; the rest stays", () => {
+  assert.equal(withoutAutorun("http://h:1/scenarios/race?threads=8&autorun=1#run=abc"), "/scenarios/race?threads=8#run=abc");
+  assert.equal(withoutAutorun("http://h:1/scenarios/race?autorun=1"), "/scenarios/race");
+});
