@@ -1,6 +1,6 @@
 """Traced vs plain primitives: nanoseconds per operation pair, side by side in one run.
 
-    python bench/primitives.py           (target: traced Lock acquire+release ≤ 1 µs)
+    python bench/primitives.py [--wall]   (target: traced Lock acquire+release ≤ 1 µs)
 
 The traced side runs inside a real run set up exactly as the worker sets one up
 (``build_runtime`` + ``run_main`` from ``app/runs/execution.py``, free mode, the caller
@@ -29,6 +29,11 @@ from app.instrument import runtime
 from app.runs.execution import build_runtime, run_main
 
 ROUNDS = 7
+# Process CPU time by default: it counts every thread of the process (the writer's work
+# too) but not the time other processes take the CPU away, so a busy machine (CI, other
+# test runs) does not blur the figures.  --wall measures wall-clock time instead.
+WALL = "--wall" in sys.argv
+_clock = time.perf_counter_ns if WALL else time.process_time_ns
 FLUSH_INTERVAL = 0.01  # as the worker's writer
 
 
@@ -43,38 +48,38 @@ def _pairs(make: Callable[[], object], kind: str) -> Callable[[int], int]:
         acquire, release = obj.acquire, obj.release  # type: ignore[attr-defined]
 
         def loop(n: int) -> int:
-            t0 = time.perf_counter_ns()
+            t0 = _clock()
             for _ in range(n):
                 acquire()
                 release()
-            return time.perf_counter_ns() - t0
+            return _clock() - t0
 
     elif kind == "with":
 
         def loop(n: int) -> int:
-            t0 = time.perf_counter_ns()
+            t0 = _clock()
             for _ in range(n):
                 with obj:  # type: ignore[attr-defined]
                     pass
-            return time.perf_counter_ns() - t0
+            return _clock() - t0
 
     elif kind == "shared":
 
         def loop(n: int) -> int:
-            t0 = time.perf_counter_ns()
+            t0 = _clock()
             for _ in range(n):
                 obj.value = obj.value + 1  # type: ignore[attr-defined]
-            return time.perf_counter_ns() - t0
+            return _clock() - t0
 
     else:  # queue
         put, get = obj.put, obj.get  # type: ignore[attr-defined]
 
         def loop(n: int) -> int:
-            t0 = time.perf_counter_ns()
+            t0 = _clock()
             for _ in range(n):
                 put(1)
                 get()
-            return time.perf_counter_ns() - t0
+            return _clock() - t0
 
     return loop
 
@@ -155,7 +160,8 @@ def main() -> None:
         raise SystemExit(f"the bench run {status}: {message}")
     drained[0] += len(recorder.take())
 
-    print(f"Python {sys.version.split()[0]}; ns per pair (best of {ROUNDS} rounds)")
+    timer = "wall-clock" if WALL else "process CPU"
+    print(f"Python {sys.version.split()[0]}; {timer} ns per pair, best of {ROUNDS} rounds")
     print(f"{'':27}" + "".join(f"{c:>9}" for c in COLUMNS) + "   traced/stdlib")
     for label, best in results:
         cells = "".join(f"{best[c]:9.0f}" for c in COLUMNS)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.analysis.timeline import Timeline
-from app.instrument.events import TRANSITIONS, Event
+from app.instrument.events import RESOURCE_KINDS, RUNNING, TRANSITIONS, Event
 
 LOCKS = ("Lock", "RLock")
 SEMAPHORES = ("Semaphore", "BoundedSemaphore")
@@ -77,6 +77,11 @@ class History:
         if before != after and (before, after) not in TRANSITIONS:
             self._problem(ev, f"{name} went from {before} to {after}")
         th.state = after
+        if kind in RESOURCE_KINDS and after != RUNNING:
+            # Added: only a running thread acts on a resource.  A thread shown Blocked
+            # (or Runnable, or Dead) while it acquires, releases, reads… is a picture
+            # that lies, though no transition in it is illegal.
+            self._problem(ev, f"{name} did {kind} while {after}")
         if ev["line"] is not None:
             th.line = ev["line"]
         if kind == "block":

@@ -98,7 +98,11 @@ def make(
 def encode(event: Event) -> str:
     """The canonical JSON text of an event: compact, key order fixed, so that the same
     event always has the same bytes (controlled runs are compared byte for byte)."""
-    return json.dumps(event, separators=(",", ":"), ensure_ascii=False, default=repr)
+    return _ENCODER.encode(event)
+
+
+# One encoder for every event: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=repr)
 
 
 def decode(text: str | bytes) -> Event:

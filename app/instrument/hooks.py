@@ -78,16 +78,21 @@ class FreeHook:
         if timeout is not None and timeout <= 0:
             return False
         rt.block(obj, reason, timeout=timeout, **detail)
-        got = raw.acquire(True, -1 if timeout is None else timeout)
-        rt.emit("wake", obj, {"timed_out": not got}, state=RUNNABLE)
-        rt.emit("run", state=RUNNING)
+        got = False
+        try:
+            got = raw.acquire(True, -1 if timeout is None else timeout)
+        finally:  # even if the wait raised (OverflowError, KeyboardInterrupt), it ended
+            rt.emit("wake", obj, {"timed_out": not got}, state=RUNNABLE)
+            rt.emit("run", state=RUNNING)
         return got
 
     def sleep(self, rt: Runtime, seconds: float, reason: str) -> None:
         rt.block(None, reason, seconds=seconds)
-        time.sleep(seconds)
-        rt.emit("wake", None, {}, state=RUNNABLE)
-        rt.emit("run", state=RUNNING)
+        try:
+            time.sleep(seconds)
+        finally:
+            rt.emit("wake", None, {}, state=RUNNABLE)
+            rt.emit("run", state=RUNNING)
 
     def starting(self, rt: Runtime, info: ThreadInfo) -> None:
         return None

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.instrument import runtime
 from app.instrument.hooks import PLAIN
+from app.instrument.runtime import EMPTY
 
 if TYPE_CHECKING:
     from _thread import LockType
@@ -74,7 +75,7 @@ def _lock_timeout(blocking: bool, timeout: float) -> float | None:
 
 def _emit(rt: Runtime | None, kind: str, obj: str, detail: dict[str, Any] | None = None) -> None:
     if rt is not None:
-        rt.emit(kind, obj, detail)
+        rt.op(kind, obj, detail or EMPTY)  # no state change: the recorder's fast path
 
 
 class Lock:

@@ -93,6 +93,9 @@ def run_controlled(
     rt = build_runtime(spec, control, entry)
     runtime.install(rt)
     saved_stdout, sys.stdout = sys.stdout, OutputCapture(rt)  # type: ignore[assignment]
+    # A scenario may change process-wide settings meant for its own worker process
+    # (race shortens the switch interval); a trial shares its process, so restore them.
+    switch_interval = sys.getswitchinterval()
 
     def main_thread() -> None:
         status, message = run_main(rt, entry, params)
@@ -106,6 +109,7 @@ def run_controlled(
         rt.hook.close()  # leftover threads (daemons, a cut-off run) park, never roam on
         runtime.install(None)
         sys.stdout = saved_stdout
+        sys.setswitchinterval(switch_interval)
         stepper = getattr(rt.hook, "stepper", None)
         if stepper is not None:
             stepper.close()

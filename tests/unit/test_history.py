@@ -159,6 +159,17 @@ def test_every_legal_transition_passes() -> None:
     assert problems(log) == []
 
 
+def test_only_a_running_thread_acts_on_a_resource() -> None:
+    log = Log("T1").declare("L", "Lock")
+    log.add("block", "T1", "Blocked", "L", reason="acquire", timeout=None)
+    log.add("acquire", "T1", "Blocked", "L")  # the hook never woke it
+    log.add("wake", "T1", "Runnable", "L").add("release", "T1", "Runnable", "L")
+    assert problems(log) == [
+        "seq 6: T1 did acquire while Blocked",
+        "seq 8: T1 did release while Runnable",
+    ]
+
+
 def test_seq_gaps_and_repeats() -> None:
     log = Log("T1")
     log.events[1]["seq"] = 3
