@@ -9,10 +9,11 @@ from fastapi import APIRouter, Response
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import RunDep
+from app.api.handlers import errors
 from app.runs.exports import filename, jsonl, trace_json
 from app.runs.run import Run
 
-router = APIRouter(prefix="/api/runs/{run_id}", tags=["exports"])
+router = APIRouter(prefix="/api/runs/{run_id}", tags=["exports"], responses=errors(404))
 
 
 def attachment(run: Run, extension: str) -> dict[str, str]:

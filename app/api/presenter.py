@@ -19,10 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
 
 from app.api.deps import ControlToken, PresenceDep, RunDep, SettingsDep
+from app.api.handlers import errors
 from app.api.stream import SHUTDOWN_GRACE, keepalive
 from app.runs.presence import Position
 
-router = APIRouter(prefix="/api/runs/{run_id}", tags=["presenter"])
+router = APIRouter(
+    prefix="/api/runs/{run_id}", tags=["presenter"], responses=errors(400, 403, 404, 413, 422)
+)
 
 
 class PresenterRequest(BaseModel):

@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Response
 
 from app.api.deps import ControlToken, ManagerDep, SettingsDep
+from app.api.handlers import errors
 from app.errors import InvalidRequest
 from app.runs.store import RunRecord, UnknownCursor
 from app.scenarios import registry
 
-router = APIRouter(prefix="/api/runs", tags=["runs"])
+router = APIRouter(prefix="/api/runs", tags=["runs"], responses=errors(403, 404, 409, 422))
 
 
 @router.get("")

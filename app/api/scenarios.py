@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from app.api.handlers import errors
 from app.errors import ScenarioNotFound
 from app.scenarios import registry
 
-router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
+router = APIRouter(prefix="/api/scenarios", tags=["scenarios"], responses=errors(404))
 
 
 @router.get("")

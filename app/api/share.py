@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import SettingsDep
+from app.api.handlers import errors
 from app.errors import InvalidRequest
 from app.settings import Settings
 from app.share import (
@@ -24,7 +25,7 @@ from app.share import (
     share_info,
 )
 
-router = APIRouter(prefix="/api", tags=["share"])
+router = APIRouter(prefix="/api", tags=["share"], responses=errors(422))
 
 
 def server_port(request: Request) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -219,6 +220,25 @@ def _build() -> dict[str, Scenario]:
 
 _SCENARIOS: dict[str, Scenario] | None = None
 
+# Tests only: scenarios that misbehave on purpose (spin, flood…), never in the library.
+# The server adds them with ``settings.test_hooks``; a worker imports them only when
+# its environment has THREADLAB_TEST_HOOKS on (the server's, inherited).
+TEST_PACKAGE = "tests.scenarios"
+
+
+def enable_test_scenarios() -> None:
+    """Add the scenarios of ``tests/scenarios`` (its ``MODULES``) after the library's."""
+    global _SCENARIOS
+    found = {scenario.id: scenario for scenario in scenarios()}
+    for name in _load(TEST_PACKAGE).MODULES:
+        about: Scenario = _load(f"{TEST_PACKAGE}.{name}").ABOUT
+        found.setdefault(about.id, about)
+    _SCENARIOS = found
+
+
+def _test_hooks() -> bool:
+    return os.environ.get("THREADLAB_TEST_HOOKS", "").lower() in ("1", "true", "yes", "on")
+
 
 def scenarios() -> list[Scenario]:
     """Every scenario, in home-page order."""
@@ -240,7 +260,8 @@ def from_module(module: str) -> Scenario:
     """The scenario defined in ``module``, importing only that module (a worker needs
     one scenario; importing all of them cost a third of the time to the first event)."""
     package, _, name = module.rpartition(".")
-    if package != __package__ or name not in MODULES + CHALLENGE_MODULES:
+    library = package == __package__ and name in MODULES + CHALLENGE_MODULES
+    if not library and not (package == TEST_PACKAGE and _test_hooks()):
         raise KeyError(module)
     about: Scenario = _load(module).ABOUT
     return about

@@ -63,6 +63,8 @@ def test_a_run_live_when_the_server_is_killed_comes_back_interrupted(tmp_path: P
         wait_until(lambda: stored_events(tmp_path / "data", run["id"]) >= 5, what="5 events")
         os.kill(first.proc.pid, signal.SIGKILL)
         first.proc.wait(5)
+        # Its worker sees its pipes close and exits: nothing is left behind.
+        wait_until(lambda: not first.processes(), timeout=5, what="the orphaned worker to exit")
     with serve(tmp_path, **FAKE) as second:
         state = second.http.get(f"/api/runs/{run['id']}").json()
         assert state["status"] == "interrupted"
@@ -72,6 +74,8 @@ def test_a_run_live_when_the_server_is_killed_comes_back_interrupted(tmp_path: P
         assert [int(f.id) for f in frames] == list(range(1, len(frames) + 1))
         assert frames[-1].event == "end" and frames[-1].json["detail"]["status"] == "interrupted"
         assert state["counts"]["events"] == len(frames)
+        again = second.start(options={"fake": "events", "n": 3})  # and it carries on
+        assert second.wait_ended(again["id"])["status"] == "finished"
 
 
 def test_recent_runs_page_newest_first(fake_server: Server) -> None:
