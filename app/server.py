@@ -31,11 +31,14 @@ from app.api import (
     share,
     stream,
 )
+from app.api.body_size import BodySizeLimit
 from app.api.headers import SecurityHeaders
+from app.api.limits import limiter_for
 from app.runs.manager import RunManager
 from app.runs.presence import PresenceHub
 from app.runs.searches import SearchManager
 from app.runs.store import SqliteStore
+from app.scenarios import registry
 from app.settings import Settings
 
 PACKAGE = Path(package.__file__).resolve().parent
@@ -52,6 +55,8 @@ def asset_dir(name: str) -> Path:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    if settings.test_hooks:  # the tests' misbehaving scenarios (tests/scenarios)
+        registry.enable_test_scenarios()
     manager = RunManager(settings, store=SqliteStore(settings.recordings))
     searches = SearchManager(settings, manager)
 
@@ -69,9 +74,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.manager = manager
     app.state.searches = searches
     app.state.presence = PresenceHub()
+    app.state.limiter = limiter_for(settings)  # per-client pace of run starts
     app.state.templates = Jinja2Templates(directory=asset_dir("templates"))
     handlers.install(app)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodySizeLimit)
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, 413s too
     routers = (health, scenarios, recent, runs, stream, presenter, exports, share, search, pages)
     for module in routers:
         app.include_router(module.router)

@@ -37,7 +37,13 @@ class Settings(BaseSettings):
     idle_time: float = Field(900.0, gt=0, description="Manual run idle seconds before cancel.")
     keep_runs: int = Field(500, ge=1, description="Recordings kept; older ones are deleted.")
     keep_events: int = Field(
-        2_000_000, ge=0, description="Events of ended runs kept in memory (~1 KB each)."
+        500_000, ge=0, description="Events of ended runs kept in memory (~1 KB each)."
+    )
+    run_rate: int = Field(
+        30, ge=0, description="Runs (and searches) one client IP may start per window; 0: no limit."
+    )
+    run_rate_window: float = Field(
+        60.0, gt=0, le=86_400, description="Seconds of the run_rate window."
     )
     keepalive: float = Field(15.0, gt=0, description="Seconds between SSE keep-alive comments.")
     max_searches: int = Field(2, ge=1, le=16, description='"Break it" searches at once.')

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from app.api.deps import ControlToken, ManagerDep, SettingsDep
+from app.api.handlers import errors
+from app.api.limits import client_key, get_limiter
 from app.errors import InvalidRequest
 from app.runs.manager import RunManager
 from app.runs.run import Run
 from app.settings import Settings
 
-router = APIRouter(prefix="/api/runs", tags=["runs"])
+router = APIRouter(
+    prefix="/api/runs", tags=["runs"], responses=errors(400, 403, 404, 409, 413, 422, 429)
+)
 
 
 class RunOptions(BaseModel):
@@ -47,7 +51,12 @@ class RunRequest(BaseModel):
     options: dict[str, Any] = Field(
         default_factory=dict,
         description="Controlled mode only: " + ", ".join(RunOptions.model_fields) + ".",
-        json_schema_extra={"$ref": "#/components/schemas/RunOptions"},
+        # Inline, not a $ref: a $ref to a model no route uses broke /openapi.json (a 500).
+        json_schema_extra={
+            key: value
+            for key, value in RunOptions.model_json_schema().items()
+            if key not in ("title", "description")
+        },
     )
 
 
@@ -90,10 +99,17 @@ def describe(run: Run, manager: RunManager) -> dict[str, Any]:
 
 @router.post("", status_code=201)
 async def create_run(
-    body: RunRequest, manager: ManagerDep, settings: SettingsDep, response: Response
+    body: RunRequest,
+    manager: ManagerDep,
+    settings: SettingsDep,
+    request: Request,
+    response: Response,
 ) -> dict[str, Any]:
     options = checked_options(body, settings)
+    limiter, client = get_limiter(request), client_key(request)
+    limiter.check(client)  # 429 + Retry-After past the client's run_rate
     run = manager.submit(body.scenario, body.params, body.mode, body.seed, body.policy, options)
+    limiter.add(client)  # only accepted runs count
     response.headers["Location"] = links(run)["self"]
     return {
         "id": run.id,

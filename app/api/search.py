@@ -7,9 +7,13 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.handlers import errors
+from app.api.limits import client_key, get_limiter
 from app.runs.searches import SearchManager
 
-router = APIRouter(prefix="/api/search", tags=["search"])
+router = APIRouter(
+    prefix="/api/search", tags=["search"], responses=errors(400, 404, 409, 413, 422, 429)
+)
 
 
 class SearchRequest(BaseModel):
@@ -29,9 +33,12 @@ def _searches(request: Request) -> SearchManager:
 
 @router.post("", status_code=202)
 async def start_search(body: SearchRequest, request: Request, response: Response) -> dict[str, Any]:
+    limiter, client = get_limiter(request), client_key(request)
+    limiter.check(client, "runs or searches")  # searches share the run_rate
     search = _searches(request).start(
         body.scenario, body.params, body.goal, body.policy, body.budget
     )
+    limiter.add(client)
     response.headers["Location"] = f"/api/search/{search.id}"
     return search.public()
 

@@ -27,9 +27,11 @@ from fastapi import APIRouter, Header, Query, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from app.api.deps import ManagerDep, SettingsDep
+from app.api.handlers import errors
 from app.errors import InvalidRequest
 
 router = APIRouter(tags=["runs"])
+EVENT_STREAM = "text/event-stream"
 
 # Seconds a stream gets to end by itself at shutdown before it is cancelled; ending by
 # itself avoids uvicorn's "ASGI callable returned without completing response".
@@ -55,7 +57,14 @@ def resume_point(after: int | None, last_event_id: str | None) -> int:
     return seq
 
 
-@router.get("/api/runs/{run_id}/events")
+STREAM = {
+    200: {"description": "The run's events, then `event: end`.", "content": {EVENT_STREAM: {}}},
+    204: {"description": "Resumed after the run's last event: nothing more will come."},
+    **errors(404, 422),
+}
+
+
+@router.get("/api/runs/{run_id}/events", response_class=Response, responses=STREAM)
 async def run_events(
     run_id: str,
     manager: ManagerDep,

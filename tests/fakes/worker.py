@@ -16,6 +16,8 @@ is chosen by the run's ``options``: ``{"fake": BEHAVIOUR, "n": events, "interval
     truncate  half an event line, then exit
     steps     manual policy: "waiting" for T1 or T2, each step becomes a ``run`` event
     flood     n events as fast as the pipe takes them (benchmarks)
+    stamped   after ``wait`` s, n events in batches of ``batch`` every ``interval`` s, each
+              with its wall-clock send time in ``detail.wall`` (latency benchmarks)
     deadlock  two events, then done(deadlocked)
 """
 
@@ -35,6 +37,7 @@ from app.instrument.events import encode, make
 OUT = sys.stdout.buffer
 STOP = threading.Event()
 STEPS: list[str] = []
+OPTIONS: dict[str, Any] = {}
 
 
 def send(line: bytes | str) -> None:
@@ -77,6 +80,7 @@ def done(status: str = "finished", message_text: str | None = None) -> None:
 def main() -> None:
     spec = json.loads(sys.stdin.readline())
     options = spec.get("options", {})
+    OPTIONS.update(options)
     behaviour = options.get("fake", "events")
     n, interval = int(options.get("n", 20)), float(options.get("interval", 0.05))
     ignore = behaviour in ("hang", "orphan")
@@ -183,6 +187,25 @@ def flood(ev: Events, n: int, interval: float) -> None:
     done()
 
 
+def stamped(ev: Events, n: int, interval: float) -> None:
+    batch, wait = int(OPTIONS.get("batch", 50)), float(OPTIONS.get("wait", 0))
+    if STOP.wait(wait):
+        done("cancelled", "Stopped on request.")
+    sent = 0
+    while sent < n:
+        wall, lines = time.time(), []
+        for _ in range(min(batch, n - sent)):
+            sent += 1
+            ev.seq += 1
+            t = round(time.perf_counter() - ev.t0, 6)
+            detail = {"value": sent, "wall": wall}
+            lines.append(encode(make(ev.seq, t, "read", "T1", "Running", "counter", 7, detail)))
+        send(("\n".join(lines) + "\n").encode())
+        if sent < n and STOP.wait(interval):
+            done("cancelled", "Stopped on request.")
+    done()
+
+
 def deadlock(ev: Events, n: int, interval: float) -> None:
     ev.emit(kind="block", thread="T1")
     ev.emit(kind="block", thread="T2")
@@ -205,6 +228,7 @@ BEHAVIOURS = {
         "truncate",
         "steps",
         "flood",
+        "stamped",
         "deadlock",
     )
 }

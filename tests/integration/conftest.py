@@ -7,6 +7,7 @@ unique marker in its environment, and ``Server.processes()`` finds them by it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -82,7 +83,18 @@ class Server:
     def start(self, scenario: str = "race", **body: Any) -> dict[str, Any]:
         answer = self.http.post("/api/runs", json={"scenario": scenario, **body})
         assert answer.status_code == 201, answer.text
-        return answer.json()
+        run: dict[str, Any] = answer.json()
+        STARTED.append((self, run))
+        return run
+
+    def tidy(self, run: dict[str, Any]) -> None:
+        """Cancel ``run`` if it is still live: the shared servers have few slots."""
+        if self.proc.poll() is not None:
+            return
+        status = self.http.get(run["links"]["self"]).json().get("status")
+        if status in ("queued", "running"):
+            token = {"X-Control-Token": run["control_token"]}
+            self.http.post(f"/api/runs/{run['id']}/cancel", headers=token)
 
     def events(self, run_id: str, limit: int | None = None, **kwargs: Any) -> list[Frame]:
         with self.http.stream("GET", f"/api/runs/{run_id}/events", **kwargs) as response:
@@ -111,11 +123,31 @@ class Server:
         return time.monotonic() - begin
 
 
+# Runs started through Server.start in the current test, cancelled after it.
+STARTED: list[tuple[Server, dict[str, Any]]] = []
+
+
+@pytest.fixture(autouse=True)
+def _tidy_runs() -> Iterator[None]:
+    """Every test leaves the shared servers' worker slots free for the next one."""
+    yield
+    while STARTED:
+        server, run = STARTED.pop()
+        with contextlib.suppress(httpx.HTTPError):
+            server.tidy(run)
+
+
 @contextmanager
 def serve(tmp: Path, **env: str) -> Iterator[Server]:
     marker = f"THREADLAB_TEST_MARK={uuid.uuid4().hex}"
     name, _, value = marker.partition("=")
-    environ = {**os.environ, "THREADLAB_DATA_DIR": str(tmp / "data"), name: value, **env}
+    environ = {
+        **os.environ,
+        "THREADLAB_DATA_DIR": str(tmp / "data"),
+        "THREADLAB_RUN_RATE": "0",  # tests start many runs from one address; 0: no limit
+        name: value,
+        **env,
+    }
     log = tmp / "server.log"
     with log.open("wb") as stderr:
         proc = subprocess.Popen(

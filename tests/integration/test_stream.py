@@ -76,6 +76,7 @@ def test_keep_alive_comments_on_a_quiet_stream(fake_server: Server) -> None:
 )
 def test_a_bad_resume_point_is_a_422(fake_server: Server, kwargs: dict, words: str) -> None:
     run = fake_server.start(options={"fake": "events", "n": 1})
+    fake_server.wait_ended(run["id"])  # the shared server has two slots: free them
     answer = fake_server.http.get(f"/api/runs/{run['id']}/events", **kwargs)
     assert answer.status_code == 422 and words in answer.json()["detail"]
 
