@@ -99,6 +99,11 @@ class RunLog:
         self._notes[name] = (self._note_version, note_frame(name, data))
         self._wake()
 
+    def drop_note(self, name: str) -> None:
+        """Forget the ``name`` note: it is no longer true (a step answered ``waiting``),
+        so a viewer who connects now must not be told it."""
+        self._notes.pop(name, None)
+
     def _notes_after(self, version: int) -> bytes:
         fresh = sorted(note for note in self._notes.values() if note[0] > version)
         return b"".join(frame for _, frame in fresh)
@@ -108,13 +113,16 @@ class RunLog:
         if changed is not None:
             changed.set()
 
-    async def wait(self, position: int, notes_seen: int | None = None) -> None:
-        """Return once the log holds more than ``position`` frames, has ended, or (if
-        ``notes_seen`` is given) has a note newer than that version."""
+    async def wait(
+        self, position: int, notes_seen: int | None = None, stop: Stop | None = None
+    ) -> None:
+        """Return once the log holds more than ``position`` frames, has ended, (if
+        ``notes_seen`` is given) has a note newer than that version, or ``stop`` is set."""
         while (
             len(self.frames) <= position
             and not self.closed
             and (notes_seen is None or self._note_version <= notes_seen)
+            and (stop is None or not stop.is_set())
         ):
             if self._changed is None:
                 self._changed = asyncio.Event()
@@ -124,21 +132,30 @@ class RunLog:
         """The SSE bytes of every event after seq ``after``, live until ``end`` — or
         until ``stop`` is set (the server is shutting down) — with the notes between."""
         position, notes_seen = after, 0
-        while stop is None or not stop.is_set():
-            chunk = self.frames[position : position + BATCH]
-            if chunk:
-                position += len(chunk)
-                yield b"".join(chunk)
-            elif self.closed:
-                return
-            elif self._note_version > notes_seen:
-                notes, notes_seen = self._notes_after(notes_seen), self._note_version
-                if notes:
-                    yield notes
-            elif stop is None:
-                await self.wait(position, notes_seen)
-            else:
-                await first_of(self.wait(position, notes_seen), stop.wait())
+        # One watcher per viewer wakes the shared wait when the server stops (racing two
+        # tasks at every wake-up cost a viewer more CPU than sending its events).
+        watcher = asyncio.ensure_future(self._wake_on(stop)) if stop is not None else None
+        try:
+            while stop is None or not stop.is_set():
+                chunk = self.frames[position : position + BATCH]
+                if chunk:
+                    position += len(chunk)
+                    yield b"".join(chunk)
+                elif self.closed:
+                    return
+                elif self._note_version > notes_seen:
+                    notes, notes_seen = self._notes_after(notes_seen), self._note_version
+                    if notes:
+                        yield notes
+                else:
+                    await self.wait(position, notes_seen, stop)
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+
+    async def _wake_on(self, stop: Stop) -> None:
+        await stop.wait()
+        self._wake()
 
 
 class Stop(Protocol):

@@ -251,6 +251,7 @@ class RunManager:
             runnable = ", ".join(waiting["runnable"]) or "none"
             raise Conflict(f"Thread {thread!r} cannot take a step now; runnable: {runnable}.")
         run.waiting = None  # until the worker asks again: a double click is not two steps
+        run.log.drop_note("waiting")
         await self._active[run.id].supervisor.command(encode_command("step", thread=thread))
 
     # ---- running ---------------------------------------------------------------------

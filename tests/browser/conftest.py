@@ -79,7 +79,8 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     tmp = tmp_path_factory.mktemp("browser-server")
-    env = {**os.environ, "THREADLAB_DATA_DIR": str(tmp / "data")}
+    # A whole class of test pages starts runs from one address: no rate limit here.
+    env = {**os.environ, "THREADLAB_DATA_DIR": str(tmp / "data"), "THREADLAB_RUN_RATE": "100000"}
     log = (tmp / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.server:create_app", "--factory",

@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 import httpx
-from playwright.sync_api import expect
+
+from tests.browser.lazy import expect
 
 
 def test_picker_lists_scenarios_by_group(page: Any, shot: Any) -> None:

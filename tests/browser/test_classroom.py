@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from playwright.sync_api import expect
 
+from tests.browser.lazy import expect
 from tests.browser.test_browser_pages import assert_no_sideways_scroll
 from tests.browser.test_visualizer import start
 

@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 
 import httpx
 import pytest
-from playwright.sync_api import expect
 
+from tests.browser.lazy import expect
 from tests.browser.test_browser_pages import assert_no_sideways_scroll
 
 FIXTURES = Path(__file__).resolve().parents[1] / "js" / "fixtures"
