@@ -24,6 +24,8 @@ from typing import Any
 
 from app.instrument.events import encode, make
 
+# (seq, t, kind, thread, state, obj, line, detail); the hot path of ``Runtime.op`` puts
+# the code object where the line goes and appends the instruction offset as a 9th field.
 Record = tuple[int, float, str, "str | None", "str | None", "str | None", "int | None", dict]
 Final = tuple[str, "str | None", "str | None", "str | None", dict]
 
@@ -165,12 +167,14 @@ class Recorder:
         """The event of a record.  Records must come in seq order (as ``take`` gives
         them): ``t`` is clamped here so that it never decreases — a thread may read the
         clock a moment after a thread with a higher seq did."""
-        seq, t, kind, thread, state, obj, line, detail = record
+        if len(record) == 9:  # from the hot path: code and offset in place of the line
+            seq, t, kind, thread, state, obj, code, detail, offset = record  # type: ignore[misc]
+            line = line_of(code, offset)
+        else:
+            seq, t, kind, thread, state, obj, line, detail = record
         if t < self._last_t:
             t = self._last_t
         self._last_t = t
-        if type(line) is tuple:  # (code, offset) from the hot path: find the line now
-            line = line_of(*line)
         return make(seq, round(t - self.origin, 6), kind, thread, state, obj, line, detail)
 
     def encode_batch(self, records: list[Record]) -> bytes:
