@@ -18,8 +18,12 @@ STATUSES = (QUEUED, RUNNING, *ENDED)
 
 
 def new_id() -> str:
-    """An unguessable run id (96 random bits): a link is the only way to find a run."""
-    return secrets.token_urlsafe(12)
+    """An unguessable run id (96 random bits): a link is the only way to find a run.
+    Never starting with '-', which a command line would take for an option
+    (`threadlab export -J4…` failed once in 64 ids)."""
+    while (run_id := secrets.token_urlsafe(12)).startswith("-"):
+        pass
+    return run_id
 
 
 def digest(token: str) -> str:

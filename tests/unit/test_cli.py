@@ -190,3 +190,11 @@ def test_share_prints_the_lan_link_and_a_qr_code(
 def test_share_binds_every_interface_only(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--share", "--host", "127.0.0.1"]) == 2
     assert "--share listens on 0.0.0.0" in capsys.readouterr().err
+
+
+def test_run_ids_never_look_like_options() -> None:
+    """Regression: a run id starting with '-' made `threadlab export ID` an unknown
+    option (one id in 64 did)."""
+    from app.runs.run import new_id
+
+    assert not any(new_id().startswith("-") for _ in range(5000))
