@@ -74,12 +74,10 @@ class Runtime:
     def me(self) -> ThreadInfo:
         """The calling thread's info.  In free mode a thread the run did not create (a
         ThreadPoolExecutor worker) is adopted; the controlled scheduler cannot steer a
-        stranger (e.g. a thread left over from an earlier trial), so it parks for good."""
+        stranger (e.g. a thread left over from an earlier trial): it gets ``RunOver``."""
         try:
             return self._local.info  # type: ignore[no-any-return]
         except AttributeError:
-            if self.controlled:
-                park_forever()
             return self._adopt()
 
     def bind(self, info: ThreadInfo) -> None:
@@ -104,6 +102,8 @@ class Runtime:
         # A thread started behind our back (e.g. by ThreadPoolExecutor): give it a life.
         # Its end is noticed by ``reap_adopted`` (not by a hook in the dying thread:
         # Python code run during a thread's teardown can crash the interpreter).
+        if self.controlled:
+            raise RunOver  # a stranger (a leftover of an earlier trial) cannot join
         os_thread = threading.current_thread()
         info = self.new_thread(os_thread.name, daemon=True)
         info.extra["os_thread"] = os_thread
@@ -226,11 +226,10 @@ class Runtime:
         self.emit("block", obj, {"reason": reason, **detail}, state=BLOCKED, info=info)
 
 
-def park_forever() -> None:
-    """Stop the calling thread for good (it must be a daemon thread)."""
-    lock = threading.Lock()
-    lock.acquire()
-    lock.acquire()
+class RunOver(BaseException):
+    """Raised in a thread of a controlled run that has ended (a finished trial, a
+    deadlocked one): it unwinds the thread's stack and the thread ends quietly, instead
+    of staying parked for the life of the process."""
 
 
 def caller_line() -> int | None:

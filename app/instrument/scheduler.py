@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from app.instrument.bytecode import BytecodeStepper, opname
 from app.instrument.events import BLOCKED, RUNNABLE, RUNNING
 from app.instrument.policies import Policy, make_policy
-from app.instrument.runtime import park_forever
+from app.instrument.runtime import RunOver
 
 if TYPE_CHECKING:
     from _thread import LockType
@@ -149,6 +149,8 @@ class Scheduler:
             rt.emit("run", state=RUNNING, info=info, line=None)
         else:
             info.extra["baton"].acquire()  # sleep until a scheduling point picks it
+            if self.closed:
+                raise RunOver
         if self.stepper is not None:
             self.stepper.install_in_thread()
 
@@ -181,8 +183,16 @@ class Scheduler:
         self._steps_in.put(thread)
 
     def close(self) -> None:
-        """The run has ended: every thread that reaches a scheduling point parks."""
+        """The run has ended: wake every thread waiting for the baton; each one (and any
+        that reaches a scheduling point later) unwinds with ``RunOver`` and ends."""
         self.closed = True
+        for t in list(self.threads):
+            baton = t.extra.get("baton")
+            if baton is not None and baton.locked():
+                try:
+                    baton.release()
+                except RuntimeError:  # released by the thread itself in between
+                    pass
 
     def facts(self) -> dict[str, Any]:
         return {"steps": self.steps, "schedule": self.schedule, "policy": self.policy.name}
@@ -198,8 +208,8 @@ class Scheduler:
     ) -> None:
         """At a scheduling point of ``me``: pick who runs next and hand over the baton.
         Returns when ``me`` runs again (at once if it is picked)."""
-        if self.closed:  # the run is over: its threads stop where they stand
-            park_forever()
+        if self.closed:  # the run is over: its threads unwind and end
+            raise RunOver
         self.steps += 1
         nxt = self._pick(rt, me, leaving)
         if nxt is me:
@@ -214,6 +224,8 @@ class Scheduler:
             nxt.extra["baton"].release()
         if not leaving:
             me.extra["baton"].acquire()
+            if self.closed:
+                raise RunOver
 
     def _pick(self, rt: Runtime, me: ThreadInfo, leaving: bool) -> ThreadInfo | None:
         runnable = self._runnable(rt, me, leaving)

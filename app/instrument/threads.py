@@ -15,6 +15,7 @@ from typing import Any
 
 from app.instrument import runtime
 from app.instrument.events import DEAD, NEW, RUNNABLE
+from app.instrument.runtime import RunOver
 
 __all__ = ["Thread"]
 
@@ -120,20 +121,26 @@ class Thread:
             return
         info = self._info
         rt.bind(info)
-        rt.hook.begin(rt, info)
-        detail: dict[str, Any] = {}
         try:
-            self.run()
-        except SystemExit:
-            pass
-        except BaseException as exc:
-            detail = {
-                "error": f"{type(exc).__name__}: {exc}",
-                "traceback": "".join(traceback.format_exception(exc)),
-            }
-        rt.emit("exit", detail=detail, state=DEAD, info=info, line=None)
-        info.done.release()
-        rt.hook.end(rt, info)
+            rt.hook.begin(rt, info)
+            detail: dict[str, Any] = {}
+            try:
+                self.run()
+            except SystemExit:
+                pass
+            except RunOver:
+                info.done.release()  # nothing more goes in the log; joiners unwind too
+                return
+            except BaseException as exc:
+                detail = {
+                    "error": f"{type(exc).__name__}: {exc}",
+                    "traceback": "".join(traceback.format_exception(exc)),
+                }
+            rt.emit("exit", detail=detail, state=DEAD, info=info, line=None)
+            info.done.release()
+            rt.hook.end(rt, info)
+        except RunOver:
+            return  # the run ended around this thread: nothing more to record
 
     def join(self, timeout: float | None = None) -> None:
         if not self._started:

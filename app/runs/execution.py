@@ -20,7 +20,7 @@ from app.instrument.bytecode import BytecodeStepper
 from app.instrument.events import DEAD, NEW, RUNNABLE
 from app.instrument.hooks import FreeHook, Hook
 from app.instrument.recorder import Final, Recorder
-from app.instrument.runtime import Runtime
+from app.instrument.runtime import RunOver, Runtime
 from app.instrument.scheduler import RunControl, Scheduler, make_scheduler
 
 
@@ -75,6 +75,8 @@ def run_main(
     detail: dict[str, Any] = {}
     try:
         entry(**params)
+    except RunOver:
+        raise  # the run was ended from elsewhere (a trial's deadlock): just unwind
     except BaseException as exc:  # the scenario's own failure: reported, not raised
         status, message = "failed", f"The scenario raised {type(exc).__name__}: {exc}"
         detail = {

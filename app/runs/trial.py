@@ -17,6 +17,8 @@ from typing import Any
 
 from app.instrument import runtime
 from app.instrument.events import Event
+from app.instrument.recorder import Recorder
+from app.instrument.runtime import RunOver
 from app.runs.execution import OutputCapture, build_runtime, cut_off, run_main
 from app.scenarios import registry
 
@@ -41,15 +43,20 @@ class _TrialControl:
         self.status = "finished"
         self.message: str | None = None
         self.facts: dict[str, Any] = {}
+        self.recorder: Recorder | None = None
 
     def finish(self, status: str, message: str | None, **facts: Any) -> None:
         with self._lock:
             first = not self.done.is_set()
             if first:
+                # Nothing after the ending goes in the log: threads unwinding from here
+                # on must not show up (as a deadlocked run's picture is frozen).
+                if self.recorder is not None:
+                    self.recorder.enabled = False
                 self.status, self.message, self.facts = status, message, facts
                 self.done.set()
         if threading.current_thread().daemon and status != "finished":
-            threading.Event().wait()  # park: this run is over, its threads with it
+            raise RunOver  # this run is over: the thread that ended it unwinds too
 
     def send_message(self, msg: str, **fields: Any) -> None:
         return None  # nobody listens to a trial
@@ -91,6 +98,7 @@ def run_controlled(
     }
     control = _TrialControl()
     rt = build_runtime(spec, control, entry)
+    control.recorder = rt.recorder
     runtime.install(rt)
     saved_stdout, sys.stdout = sys.stdout, OutputCapture(rt)  # type: ignore[assignment]
     # A scenario may change process-wide settings meant for its own worker process
@@ -98,8 +106,11 @@ def run_controlled(
     switch_interval = sys.getswitchinterval()
 
     def main_thread() -> None:
-        status, message = run_main(rt, entry, params)
-        control.finish(status, message)
+        try:
+            status, message = run_main(rt, entry, params)
+            control.finish(status, message)
+        except RunOver:
+            pass  # the run ended (a deadlock, a limit) while MainThread was in it
 
     try:
         threading.Thread(target=main_thread, name="threadlab-trial", daemon=True).start()
