@@ -310,3 +310,19 @@ def test_every_challenge_can_be_broken_by_the_search(scenario: Scenario) -> None
         again = run_trial(scenario.id, params, result["seed"], result["policy"], result["options"])
         verdict = conclude(scenario.id, params, again.events, again.status).verdict
         assert reached(goal, again.status, verdict), "the seed it names must break it again"
+
+
+def test_deadlocked_trials_leave_no_thread_behind() -> None:
+    """Regression: the threads of a deadlocked trial used to stay parked for the life
+    of the process (hundreds after a search), and the test process crashed now and then.
+    An ended run now unwinds its threads."""
+    import threading
+    import time
+
+    before = threading.active_count()
+    statuses = [run_controlled(_opposite_order, {}, seed, "random").status for seed in range(20)]
+    assert statuses.count("deadlocked") >= 2  # seeds 2, 4 and 9 deadlock here
+    deadline = time.monotonic() + 10
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.01)  # threads end on their own; nothing to wait on but the count
+    assert threading.active_count() <= before
