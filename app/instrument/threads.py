@@ -104,6 +104,8 @@ class Thread:
         self._os_thread = threading.Thread(
             target=self._bootstrap, name=self._name, daemon=True if rt else self._daemon
         )
+        if rt is not None:
+            self._info.extra["os_thread"] = self._os_thread  # a trial joins it at its end
         self._os_thread.start()
 
     def run(self) -> None:
@@ -132,10 +134,9 @@ class Thread:
                 info.done.release()  # nothing more goes in the log; joiners unwind too
                 return
             except BaseException as exc:
-                detail = {
-                    "error": f"{type(exc).__name__}: {exc}",
-                    "traceback": "".join(traceback.format_exception(exc)),
-                }
+                detail = {"error": f"{type(exc).__name__}: {exc}"}
+                if rt.recorder.enabled:  # not for a run that is already over
+                    detail["traceback"] = "".join(traceback.format_exception(exc))
             rt.emit("exit", detail=detail, state=DEAD, info=info, line=None)
             info.done.release()
             rt.hook.end(rt, info)

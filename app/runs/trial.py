@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,12 +113,14 @@ def run_controlled(
         except RunOver:
             pass  # the run ended (a deadlock, a limit) while MainThread was in it
 
+    main = threading.Thread(target=main_thread, name="threadlab-trial", daemon=True)
     try:
-        threading.Thread(target=main_thread, name="threadlab-trial", daemon=True).start()
+        main.start()
         if not control.done.wait(timeout):
             control.finish("timed_out", f"The trial ran past {timeout:g} s.")
     finally:
-        rt.hook.close()  # leftover threads (daemons, a cut-off run) park, never roam on
+        rt.hook.close()  # threads still in the run (deadlocked, cut off) unwind and end
+        _join_all([main, *(t.extra.get("os_thread") for t in rt.threads)])
         runtime.install(None)
         sys.stdout = saved_stdout
         sys.setswitchinterval(switch_interval)
@@ -128,3 +131,12 @@ def run_controlled(
     events = [rt.recorder.to_event(r) for r in records]
     facts = {**rt.hook.facts(), **control.facts} if rt.hook.controlled else control.facts
     return TrialResult(control.status, control.message, events, facts)
+
+
+def _join_all(threads: list[threading.Thread | None], timeout: float = 2.0) -> None:
+    """Wait (a bounded while) for a trial's threads to end, so none of them still runs
+    Python code beside whatever the caller does next."""
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
