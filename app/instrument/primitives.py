@@ -73,6 +73,27 @@ def _lock_timeout(blocking: bool, timeout: float) -> float | None:
     return timeout
 
 
+def _wait_for(
+    predicate: Callable[[], Any], timeout: float | None, wait: Callable[[float | None], Any]
+) -> Any:
+    """CPython's ``Condition.wait_for``: wait until ``predicate()`` holds or ``timeout``
+    (on the run's clock) has passed; the last value of the predicate."""
+    endtime = None
+    waittime = timeout
+    result = predicate()
+    while not result:
+        if waittime is not None:
+            if endtime is None:
+                endtime = runtime.now() + waittime
+            else:
+                waittime = endtime - runtime.now()
+                if waittime <= 0:
+                    break
+        wait(waittime)
+        result = predicate()
+    return result
+
+
 def _emit(rt: Runtime | None, kind: str, obj: str, detail: dict[str, Any] | None = None) -> None:
     if rt is not None:
         rt.op(kind, obj, detail or EMPTY)  # no state change: the recorder's fast path
@@ -268,20 +289,7 @@ class _Monitor:
         obj: str,
         reason: str,
     ) -> Any:
-        endtime = None
-        waittime = timeout
-        result = predicate()
-        while not result:
-            if waittime is not None:
-                if endtime is None:
-                    endtime = runtime.now() + waittime
-                else:
-                    waittime = endtime - runtime.now()
-                    if waittime <= 0:
-                        break
-            self.wait(rt, waittime, obj, reason)
-            result = predicate()
-        return result
+        return _wait_for(predicate, timeout, lambda t: self.wait(rt, t, obj, reason))
 
     def notify(self, n: int = 1) -> int:
         woken = 0
@@ -348,20 +356,7 @@ class Condition:
                     pass
 
     def wait_for(self, predicate: Callable[[], Any], timeout: float | None = None) -> Any:
-        endtime = None
-        waittime = timeout
-        result = predicate()
-        while not result:
-            if waittime is not None:
-                if endtime is None:
-                    endtime = runtime.now() + waittime
-                else:
-                    waittime = endtime - runtime.now()
-                    if waittime <= 0:
-                        break
-            self.wait(waittime)
-            result = predicate()
-        return result
+        return _wait_for(predicate, timeout, self.wait)
 
     def notify(self, n: int = 1) -> None:
         self._notify(n, "notify")

@@ -16,7 +16,8 @@ The worker never writes the ``end`` event: the manager does, after analysis.
 from __future__ import annotations
 
 import json
-from typing import Any, TypedDict
+import os
+from typing import Any, BinaryIO, TypedDict
 
 EVENT_PREFIX = b'{"seq":'
 
@@ -51,3 +52,12 @@ def encode_command(cmd: str, **fields: Any) -> bytes:
 
 def is_event_line(line: bytes) -> bool:
     return line.startswith(EVENT_PREFIX)
+
+
+def take_stdout() -> BinaryIO:
+    """The protocol's own copy of stdout; fd 1 itself then points at stderr, so nothing
+    a scenario writes below ``sys.stdout`` (a C extension, a child process) can corrupt
+    the pipe."""
+    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    return out

@@ -23,7 +23,7 @@ from typing import Any
 
 from app.analysis import conclude
 from app.analysis.goals import reached
-from app.runs.protocol import encode_message
+from app.runs.protocol import encode_message, take_stdout
 from app.runs.trial import run_trial
 from app.scenarios import registry
 
@@ -80,8 +80,7 @@ def _not_found(tries: int, message: str | None) -> dict[str, Any]:
 
 
 def main() -> None:
-    out = os.fdopen(os.dup(1), "wb", buffering=0)
-    os.dup2(2, 1)  # nothing but protocol lines on the pipe
+    out = take_stdout()  # nothing but protocol lines on the pipe
     spec = json.loads(sys.stdin.readline())
 
     def report(tries: int) -> None:

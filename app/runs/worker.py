@@ -23,7 +23,7 @@ from app.instrument import runtime
 from app.instrument.events import BLOCKED, DEAD, NEW
 from app.instrument.runtime import Runtime, ThreadInfo
 from app.runs.execution import OutputCapture, build_runtime, cut_off, run_main
-from app.runs.protocol import RunSpec, encode_message
+from app.runs.protocol import RunSpec, encode_message, take_stdout
 from app.scenarios import registry
 
 FLUSH_INTERVAL = 0.01  # seconds between event batches on the pipe
@@ -176,10 +176,7 @@ def _stall_message(rt: Runtime) -> str:
 
 
 def main() -> None:
-    # The protocol gets a private copy of stdout; fd 1 itself now points at stderr, so
-    # anything written below Python's sys.stdout cannot corrupt the pipe.
-    out = os.fdopen(os.dup(1), "wb", buffering=0)
-    os.dup2(2, 1)
+    out = take_stdout()
     line = sys.stdin.readline()
     try:
         spec: RunSpec = json.loads(line)

@@ -7,13 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.analysis.history import History
-from app.analysis.verdicts.base import STATUS_TEXT, Verdict, verdict_for
+from app.analysis.verdicts.base import Verdict, plural, status_text, verdict_for
 
 
 def _values(history: History, name: str) -> list[Any]:
-    return [
-        op.detail.get("value") for op in history.timeline.ops.get(name, ()) if op.kind == "write"
-    ]
+    return [op.detail.get("value") for op in history.timeline.ops_of(name, "write")]
 
 
 def _final(history: History, name: str) -> Any:
@@ -39,11 +37,10 @@ def plus_equals(params: dict[str, Any], history: History, status: str) -> Verdic
     expected = params["threads"] * params["iterations"]
     actual = _final(history, "hits")
     if status != "finished" or not isinstance(actual, int):
-        return {"summary": STATUS_TEXT.get(status, status), "facts": {"expected": expected}}
+        return {"summary": status_text(status), "facts": {"expected": expected}}
     lost = expected - actual
     summary = (
-        f"Expected {expected}, got {actual}: {lost} update{'s' if lost != 1 else ''} lost "
-        "inside a single `+=`."
+        f"Expected {expected}, got {actual}: {plural(lost, 'update')} lost inside a single `+=`."
         if lost
         else f"Expected {expected}, got {actual}: nothing lost this time (at operation "
         "granularity += never tears; try bytecode)."
@@ -93,7 +90,7 @@ def barrier_three(params: dict[str, Any], history: History, status: str) -> Verd
     if status == "deadlocked" and left:
         summary = f"{left[0]} waits at meeting for a partner who never comes; main waits for it."
     else:
-        summary = STATUS_TEXT.get(status, status)
+        summary = status_text(status)
     return {"summary": summary, "facts": {"left_behind": left}}
 
 
