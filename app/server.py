@@ -36,7 +36,7 @@ from app.api.headers import SecurityHeaders
 from app.api.limits import limiter_for
 from app.runs.manager import RunManager
 from app.runs.presence import PresenceHub
-from app.runs.searches import SearchManager
+from app.runs.search_jobs import SearchManager
 from app.runs.store import SqliteStore
 from app.scenarios import registry
 from app.settings import Settings

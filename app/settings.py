@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir, description="Recordings folder.")
     worker_python: str = Field(sys.executable, description="Interpreter that runs scenarios.")
     worker_module: str = Field(
-        "app.runs.worker", description="Module the worker runs as (`-m`); tests swap in a fake."
+        "app.worker.runner", description="Module the worker runs as (`-m`); tests swap in a fake."
     )
     max_runs: int = Field(2, ge=1, le=64, description="Worker processes running at once.")
     queue_size: int = Field(8, ge=0, le=1000, description="Runs waiting for a worker slot.")

@@ -3,7 +3,7 @@
     python bench/primitives.py [--wall]   (target: traced Lock acquire+release ≤ 1 µs)
 
 The traced side runs inside a real run set up exactly as the worker sets one up
-(``build_runtime`` + ``run_main`` from ``app/runs/execution.py``, free mode, the caller
+(``build_runtime`` + ``run_main`` from ``app/worker/execution.py``, free mode, the caller
 bound as MainThread), with a background thread that takes the recorded events every
 10 ms like the worker's writer, so memory stays bounded.  Columns: the standard library
 (``threading``/``queue``, or a plain attribute for ``Shared``); ``app.instrument``
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import app.instrument as ins
 from app.instrument import runtime
-from app.runs.execution import build_runtime, run_main
+from app.worker.execution import build_runtime, run_main
 
 ROUNDS = 7
 # Process CPU time by default: it counts every thread of the process (the writer's work

@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.analysis import conclude
 from app.analysis.goals import reached
-from app.runs.search import policy_for
-from app.runs.trial import run_trial
 from app.scenarios import registry
+from app.worker.searcher import policy_for
+from app.worker.trial import run_trial
 
 ROOT = Path(__file__).resolve().parent.parent
 GOALS = [
@@ -70,7 +70,7 @@ def _search_tries(scenario: str, params: dict, goal: str, policy: str, first: in
         "first_seed": first,
     }
     done = subprocess.run(
-        [sys.executable, "-m", "app.runs.search"],
+        [sys.executable, "-m", "app.worker.searcher"],
         input=json.dumps(spec) + "\n",
         capture_output=True,
         text=True,

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.handlers import errors
 from app.api.limits import client_key, get_limiter
-from app.runs.searches import SearchManager
+from app.runs.search_jobs import SearchManager
 
 router = APIRouter(
     prefix="/api/search", tags=["search"], responses=errors(400, 404, 409, 413, 422, 429)

@@ -3,7 +3,7 @@
 Both forms work: ``Thread(target=f, args=…)`` and a subclass overriding ``run()``.
 Inside a run the OS thread underneath is always a daemon, so a stuck scenario can never
 keep the worker process alive; the worker emulates the interpreter's wait for
-non-daemon threads at the end of the run instead (see ``app/runs/worker.py``).
+non-daemon threads at the end of the run instead (see ``app/worker/runner.py``).
 """
 
 from __future__ import annotations

@@ -39,13 +39,13 @@ from app.errors import (
 )
 from app.instrument.events import make
 from app.runs.process import WorkerProcess
-from app.runs.protocol import RunSpec, encode_command
 from app.runs.recordings import Recordings, to_record
 from app.runs.run import QUEUED, Run, authorize, now
 from app.runs.store import Page, RunStore
 from app.runs.supervisor import CANCEL_GRACE, Outcome, Supervisor
 from app.scenarios import registry
 from app.settings import Settings
+from app.worker.protocol import RunSpec, encode_command
 
 logger = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.runs.process import WorkerProcess
-from app.runs.protocol import RunSpec, encode_command, is_event_line
 from app.runs.run import Run
+from app.worker.protocol import RunSpec, encode_command, is_event_line
 
 EXIT_GRACE = 2.0  # seconds a worker has to exit after its ``done`` message
 CANCEL_GRACE = 1.0  # seconds a worker has to stop by itself after {"cmd": "stop"}

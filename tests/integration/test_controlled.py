@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app.instrument.events import encode
-from app.runs.trial import run_trial
+from app.worker.trial import run_trial
 from tests.fakes.procs import wait_until
 from tests.integration.conftest import Server
 

@@ -1,4 +1,4 @@
-"""Unit-test fixtures: a real run set up the way ``app/runs/worker.py`` sets one up.
+"""Unit-test fixtures: a real run set up the way ``app/worker/runner.py`` sets one up.
 
 ``run`` installs a ``Runtime`` with the free hook and a ``Recorder``, binds the calling
 (test) thread as the run's ``MainThread``, and on teardown uninstalls it and checks that

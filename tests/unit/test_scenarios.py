@@ -31,9 +31,9 @@ from app.analysis import conclude
 from app.analysis.goals import GOALS
 from app.analysis.history import check
 from app.instrument.events import Event, validate
-from app.runs.protocol import is_event_line
-from app.runs.trial import run_trial
 from app.scenarios import registry
+from app.worker.protocol import is_event_line
+from app.worker.trial import run_trial
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = registry.scenarios()
@@ -312,7 +312,7 @@ def run_worker(scenario_id: str, params: dict[str, Any]) -> Result:
     }
     start = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.runs.worker"],
+        [sys.executable, "-m", "app.worker.runner"],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

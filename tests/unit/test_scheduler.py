@@ -13,9 +13,9 @@ from app.analysis.goals import reached
 from app.analysis.history import check
 from app.instrument import Condition, Event, Lock, RLock, Shared, Thread, sleep
 from app.instrument.events import encode, validate
-from app.runs.trial import TrialResult, run_controlled, run_trial
 from app.scenarios import registry
 from app.scenarios.registry import Scenario
+from app.worker.trial import TrialResult, run_controlled, run_trial
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -251,7 +251,7 @@ def test_operation_granularity_never_tears_a_plain_plus_equals() -> None:
     [("race", "lost_update"), ("busy-wait", "any_failure"), ("forgotten-release", "deadlock")],
 )
 def test_the_search_finds_a_breaking_seed(scenario: str, goal: str) -> None:
-    from app.runs.search import search
+    from app.worker.searcher import search
 
     spec = {"scenario": scenario, "params": {}, "goal": goal, "policy": "mixed", "budget": 200}
     if scenario == "race":
@@ -265,7 +265,7 @@ def test_the_search_finds_a_breaking_seed(scenario: str, goal: str) -> None:
 
 
 def test_the_search_reports_none_found_as_a_normal_answer() -> None:
-    from app.runs.search import search
+    from app.worker.searcher import search
 
     spec = {
         "scenario": "race-locked",
@@ -293,7 +293,7 @@ CHALLENGES = [s for s in registry.scenarios() if s.group == "Challenges"]
 def test_every_challenge_can_be_broken_by_the_search(scenario: Scenario) -> None:
     """A challenge promises that some interleaving breaks it: the search finds one for
     each of its goals, with the options the scenario asks for."""
-    from app.runs.search import search
+    from app.worker.searcher import search
 
     for goal in scenario.goals:
         spec = {

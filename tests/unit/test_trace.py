@@ -9,7 +9,7 @@ from typing import Any
 
 from app.analysis.trace import chrome_trace
 from app.instrument.events import Event, make
-from app.runs.trial import run_trial
+from app.worker.trial import run_trial
 
 
 def log() -> list[Event]:

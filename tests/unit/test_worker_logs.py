@@ -1,4 +1,4 @@
-"""Real worker processes (``python -m app.runs.worker``) write valid, consistent logs;
+"""Real worker processes (``python -m app.worker.runner``) write valid, consistent logs;
 the free-mode deadlock watchdog's rule (``_all_stuck``)."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import pytest
 from app.analysis.history import check, replay
 from app.instrument.events import validate
 from app.instrument.runtime import ThreadInfo
-from app.runs.worker import _all_stuck
+from app.worker.runner import _all_stuck
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKER = [sys.executable, "-m", "app.runs.worker"]
+WORKER = [sys.executable, "-m", "app.worker.runner"]
 
 
 def run_worker(scenario: str, **params: Any) -> tuple[list[dict], list[dict]]:

@@ -1,6 +1,6 @@
 """ "Break it" searches: one search worker per search, runs created from what it finds.
 
-    start() ──▶ search worker (``python -m app.runs.search``) tries seeds in-process
+    start() ──▶ search worker (``python -m app.worker.searcher``) tries seeds in-process
                    │ {"msg": "progress"} ──▶ tries
                    ▼ {"msg": "done"}
                found ──▶ RunManager.submit(controlled, seed, policy) ──▶ search.run_id
@@ -124,7 +124,7 @@ class SearchManager:
             await asyncio.wait(tasks, timeout=2)
 
     async def _drive(self, search: Search) -> None:
-        argv = [self.settings.worker_python, "-m", "app.runs.search"]
+        argv = [self.settings.worker_python, "-m", "app.worker.searcher"]
         process = WorkerProcess(argv, worker_env())
         spec = {
             "scenario": search.scenario,

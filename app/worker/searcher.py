@@ -1,6 +1,6 @@
 """ "Break it": try seeds until one reaches a goal (standard library only).
 
-    python -m app.runs.search     spec on stdin, messages on stdout
+    python -m app.worker.searcher     spec on stdin, messages on stdout
 
 Spec: {"scenario", "params", "goal": deadlock | lost_update | any_failure,
 "policy": random | pct | mixed, "budget": tries, "first_seed": int}.  Messages, one JSON
@@ -23,9 +23,9 @@ from typing import Any
 
 from app.analysis import conclude
 from app.analysis.goals import reached
-from app.runs.protocol import encode_message, take_stdout
-from app.runs.trial import run_trial
 from app.scenarios import registry
+from app.worker.protocol import encode_message, take_stdout
+from app.worker.trial import run_trial
 
 PROGRESS_EVERY = 10
 MAX_PARKED_THREADS = 2000  # threads left parked by deadlocked tries before we stop

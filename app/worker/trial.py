@@ -20,8 +20,8 @@ from app.instrument import runtime
 from app.instrument.events import Event
 from app.instrument.recorder import Recorder
 from app.instrument.runtime import RunOver
-from app.runs.execution import OutputCapture, build_runtime, cut_off, run_main
 from app.scenarios import registry
+from app.worker.execution import OutputCapture, build_runtime, cut_off, run_main
 
 DEFAULT_LIMITS = {"wall_time": 20.0, "max_events": 200_000, "max_threads": 64, "idle_time": 0}
 

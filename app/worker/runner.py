@@ -1,6 +1,6 @@
 """The worker: runs one scenario in its own process (standard library only).
 
-    python -m app.runs.worker        spec on stdin, protocol lines on stdout
+    python -m app.worker.runner        spec on stdin, protocol lines on stdout
 
 See ``protocol.py`` for the pipe.  The process exists for one run: a deadlocked thread
 can never be killed, so the process is the unit the manager kills.  The worker ends the
@@ -22,9 +22,9 @@ from typing import Any, BinaryIO
 from app.instrument import runtime
 from app.instrument.events import BLOCKED, DEAD, NEW
 from app.instrument.runtime import Runtime, ThreadInfo
-from app.runs.execution import OutputCapture, build_runtime, cut_off, run_main
-from app.runs.protocol import RunSpec, encode_message, take_stdout
 from app.scenarios import registry
+from app.worker.execution import OutputCapture, build_runtime, cut_off, run_main
+from app.worker.protocol import RunSpec, encode_message, take_stdout
 
 FLUSH_INTERVAL = 0.01  # seconds between event batches on the pipe
 WATCHDOG_INTERVAL = 0.05
