@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 import app
+from app import contract
 from app.scenarios import registry
 
 
@@ -37,6 +38,15 @@ def _templates_dir() -> Path:
 
 
 templates = Jinja2Templates(directory=_templates_dir())
+# Every page gets the run contract: its enums for the template's own tests, and the
+# browser's copy (``base.html`` embeds it as JSON for ``static/js``).
+templates.env.globals.update(
+    Mode=contract.Mode,
+    Policy=contract.Policy,
+    Granularity=contract.Granularity,
+    Status=contract.Status,
+    contract=contract.browser_contract(),
+)
 router = APIRouter(include_in_schema=False)
 
 
