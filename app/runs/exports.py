@@ -1,7 +1,8 @@
 """A run as files: its Chrome trace (``.json``) and its raw events (``.jsonl``).
 
-Shared by ``GET /api/runs/{id}/trace``, ``GET /api/runs/{id}/events.jsonl`` and
-``threadlab export``.  The JSON Lines are the events exactly as recorded and streamed.
+Shared by ``GET /api/runs/{id}/trace``, ``GET /api/runs/{id}/events.jsonl``,
+``threadlab run --json`` and ``threadlab export``.  The JSON Lines are the events
+exactly as recorded and streamed.
 """
 
 from __future__ import annotations

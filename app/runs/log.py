@@ -1,12 +1,15 @@
 """One run's event log: the single in-memory history every viewer reads.
 
 Each event is kept twice, side by side: as a dict (for analysis and counts) and as its
-SSE frame, encoded exactly once here.  Every viewer gets the very same bytes and holds
-nothing but its position (an index) in ``frames``.
+SSE frame, built exactly once here (around the worker's own JSON bytes when it has
+them).  Every viewer gets the very same bytes and holds nothing but its position (an
+index) in ``frames``.
 
-    manager ──append()──▶ RunLog ──wake──▶ viewer 1 (position 17)
-                            │    ──wake──▶ viewer 2 (position 0, replaying)
-                            └── the ``end`` event closes the log; viewers drain and stop
+    Supervisor (the worker's events) ──┐
+    RunManager (deadlock, end) ────────┴─append()──▶ RunLog ──wake──▶ viewer 1 (position 17)
+                                                       │    ──wake──▶ viewer 2 (position 0)
+                                                       └── ``end`` closes the log; viewers
+                                                           drain it and stop
 
 The log keeps the contract's promises itself: seq 1, 2, 3… without gaps, ``t`` never
 decreasing, every field present; nothing is appended after ``end``.

@@ -11,8 +11,9 @@ Only the latest message of each name is kept: a viewer who arrives late gets the
 position at once, then every change.  Every viewer holds nothing but the version it has
 seen; one ``publish`` wakes them all through one shared ``asyncio.Event``.
 
-    presenter ──POST /presenter──▶ Channel.present() ──wake──▶ viewer 1 … viewer 100
-                                   └──▶ run.log.note("presenter") (live event streams)
+    presenter ──POST /presenter──▶ PresenceHub.present() ──▶ Channel.present()
+                                     │                ──wake──▶ viewer 1 … viewer 100
+                                     └──▶ run.log.note("presenter") (live event streams)
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ class Channel:
         self.presented += 1
         self.last = message = {
             "active": active,
-            **position._asdict(),
+            "seq": position.seq,
+            "playing": position.playing,
+            "speed": position.speed,
+            "live": position.live,
             "version": self.presented,
             "at": round(time.time() * 1000),  # server clock, ms since the epoch
         }

@@ -6,9 +6,12 @@ that group and dies with one ``os.killpg``.  The server's own group is never tou
 
     start() ──▶ child running ──▶ readline() … b"" (EOF)
                      │
-    terminate()/kill(): signal the whole group (no-op once the group is gone)
+    kill(): SIGKILL the whole group (no-op once the group is gone)
     close(): kill the group, reap the child, drain stderr — always call it, even after a
              clean exit, since a child that exited may have left grandchildren behind.
+
+Process groups are POSIX: ``unsupported_reason()`` says why Threadlab cannot supervise
+runs where they are missing (Windows), so the server can refuse to start there.
 """
 
 from __future__ import annotations
@@ -17,16 +20,41 @@ import asyncio
 import contextlib
 import os
 import signal
+from pathlib import Path
 
 # One stdout line is one event or message; anything longer is a broken worker.
 LINE_LIMIT = 1 << 20
 STDERR_TAIL = 4096
 # Seconds to wait for the pipes to reach EOF once the group is dead.
 PIPE_GRACE = 1.0
+# The folder that holds the ``app`` package: a worker imports app.* from here.
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def unsupported_reason() -> str | None:
+    """Why runs cannot be supervised on this system, as a sentence; None if they can."""
+    if hasattr(os, "killpg") and hasattr(os, "setsid"):
+        return None
+    return (
+        "Threadlab supervises each run in its own POSIX process group, which Windows "
+        "does not have: run it on Linux or macOS, or on Windows through WSL or Docker."
+    )
+
+
+def worker_env() -> dict[str, str]:
+    """The environment of a worker child: ours, plus what makes runs reproducible."""
+    env = dict(os.environ)
+    env.update(PYTHONPATH=str(ROOT), PYTHONHASHSEED="0", PYTHONUNBUFFERED="1")
+    return env
+
+
+def worker(python: str, module: str) -> WorkerProcess:
+    """A (not yet started) ``python -m module`` child with the worker environment."""
+    return WorkerProcess([python, "-m", module], worker_env())
 
 
 class WorkerProcess:
-    """A worker child: start, send, readline, terminate, kill, join, close."""
+    """A worker child: start, send, readline, kill, join, close."""
 
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
         self.argv = argv
@@ -34,10 +62,6 @@ class WorkerProcess:
         self._proc: asyncio.subprocess.Process | None = None
         self._stderr = bytearray()
         self._stderr_task: asyncio.Task[None] | None = None
-
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc else None
 
     @property
     def returncode(self) -> int | None:
@@ -60,9 +84,6 @@ class WorkerProcess:
         )
         self._stderr_task = asyncio.create_task(self._drain_stderr())
 
-    def is_alive(self) -> bool:
-        return self._proc is not None and self._proc.returncode is None
-
     async def send(self, data: bytes) -> bool:
         """Write to the child's stdin; False if it is no longer listening."""
         if self._proc is None or self._proc.stdin is None or self._proc.stdin.is_closing():
@@ -79,19 +100,15 @@ class WorkerProcess:
         assert self._proc is not None and self._proc.stdout is not None
         return await self._proc.stdout.readline()
 
-    def terminate(self) -> None:
-        self._signal_group(signal.SIGTERM)
-
     def kill(self) -> None:
-        self._signal_group(signal.SIGKILL)
-
-    def _signal_group(self, sig: signal.Signals) -> None:
+        """SIGKILL the child's whole group."""
         if self._proc is None:
             return
         # The group id is the child's pid.  Once every member has exited the group is
-        # gone and killpg raises ProcessLookupError, which is the goal reached.
+        # gone and killpg raises ProcessLookupError (macOS may say PermissionError when
+        # only zombies are left), which is the goal reached.
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self._proc.pid, sig)
+            os.killpg(self._proc.pid, signal.SIGKILL)
 
     async def join(self, timeout: float | None = None) -> int | None:
         """Wait for the child to exit; its exit code, or None if still running."""

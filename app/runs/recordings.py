@@ -1,13 +1,14 @@
 """The run manager's side of the store: runs are written as they stream, and come back.
 
-    submit ──▶ record(run) ──wait──▶ the run's log grows ──▶ batch: every frame since the
-               last write ──▶ writer thread: store.save(row, batch)  (one transaction)
-           … end event ──▶ the last batch and the final row, in one transaction
+    record(run) ──▶ row now ──wait──▶ the run's log grows ──▶ batch: every frame since the
+                last write ──▶ writer thread: store.save(row, batch)  (one transaction)
+            … end event ──▶ the last batch and the final row, in one transaction
+                        ──▶ prune: ended runs past the newest ``keep`` are deleted
 
 One writer thread makes every write, in order: SQLite never sees two writers, and a
 run's batches land in seq order.  While one batch is written the next builds up, so
 batches grow with the event rate: one transaction per batch, never one per event.
-Reads (a recording, the listing) run in other threads; WAL lets them read meanwhile.
+Reads (a recording) run in other threads; WAL lets them read meanwhile.
 
 A recording comes back as a ``Run`` whose log holds the very frames it streamed live:
 each event's stored JSON goes through ``RunLog.append`` again, which frames it exactly
@@ -21,40 +22,33 @@ import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import fields
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
 from app.runs.log import body
-from app.runs.run import Run, iso
+from app.runs.run import Run, RunFacts, iso
 from app.runs.store import Page, RunRecord, RunStore, StoredEvent
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MAX_BATCH = 10_000  # events per transaction at most (a flooding worker, a recovered run)
+# Seconds the server, when it stops, waits for the last batches of the runs it ended: a
+# flood may leave a backlog (~2 µs an event to write).  A recording cut short here is
+# recovered as interrupted at the next start.
+RECORD_GRACE = 5.0
+SHARED = [facts.name for facts in fields(RunFacts)]  # what a run and its row both hold
 
 
 def to_record(run: Run, events: int) -> RunRecord:
     """The run's row, as of its first ``events`` events."""
     return RunRecord(
-        id=run.id,
-        token_digest=run.token_digest,
-        scenario=run.scenario,
-        params=run.params,
-        mode=run.mode,
-        seed=run.seed,
-        policy=run.policy,
-        options=run.options,
-        status=run.status,
-        created=iso(run.created) or "",
+        **{name: getattr(run, name) for name in SHARED},
+        created=iso(run.created),
         started=iso(run.started),
         ended=iso(run.ended),
-        verdict=run.verdict,
-        message=run.message,
-        python=run.python,
-        schedule=run.schedule,
-        steps=run.steps,
         events=events,
         threads=len(run.threads),
     )
@@ -63,24 +57,11 @@ def to_record(run: Run, events: int) -> RunRecord:
 def restore(record: RunRecord, bodies: list[bytes]) -> Run:
     """The run as it was recorded: its metadata, and a log with every recorded event."""
     run = Run(
-        record.scenario,
-        record.params,
-        record.mode,
-        record.seed,
-        record.policy,
-        record.options,
-        id=record.id,
-        control_token="",
-        token_digest=record.token_digest,
-        status=record.status,
+        **{name: getattr(record, name) for name in SHARED},
+        control_token="",  # only its digest was kept
         created=datetime.fromisoformat(record.created),
         started=_moment(record.started),
         ended=_moment(record.ended),
-        message=record.message,
-        verdict=record.verdict,
-        python=record.python,
-        schedule=record.schedule,
-        steps=record.steps,
     )
     for text in bodies:
         event = json.loads(text)
@@ -95,32 +76,72 @@ def _moment(text: str | None) -> datetime | None:
 
 
 class Recordings:
-    """Writes runs to a ``RunStore`` as they stream; loads them back off the loop."""
+    """Writes runs to a ``RunStore`` as they stream, keeping the newest ``keep`` ended
+    runs; loads them back off the loop.  ``forget(run id)`` is called for every run the
+    retention deletes."""
 
-    def __init__(self, store: RunStore) -> None:
+    def __init__(self, store: RunStore, keep: int, forget: Callable[[str], None]) -> None:
         self.store = store
+        self.keep = keep
+        self._forget = forget
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="threadlab-recorder")
         self._loading: dict[str, asyncio.Future[Run | None]] = {}
+        self._recorders: dict[str, asyncio.Task[None]] = {}  # run id → its recording
+        self._pruning = True
 
     async def open(self) -> list[str]:
         """Open the store; the ids of runs that were live when the last server died."""
         await self._write(self.store.open)
         return await self._write(self.store.unfinished)
 
+    def stop_pruning(self) -> None:
+        """The server is stopping: the writer's time is for the runs' last batches now;
+        retention applies again at the next start."""
+        self._pruning = False
+
     async def close(self) -> None:
+        """Wait ≤ RECORD_GRACE for the recordings still being written, then close."""
+        self.stop_pruning()
+        if self._recorders:
+            _, unwritten = await asyncio.wait(self._recorders.values(), timeout=RECORD_GRACE)
+            for task in unwritten:
+                task.cancel()
         await asyncio.to_thread(self._writer.shutdown, True)
         self.store.close()
 
     # ---- writing ---------------------------------------------------------------------
 
-    def begin(self, run: Run, position: int = 0) -> None:
+    def record(self, run: Run, position: int = 0) -> None:
+        """Record the run from event ``position`` on, until its end (in a task)."""
+        self._begin(run, position)
+        task = asyncio.create_task(self._recording(run, position), name=f"record {run.id}")
+        self._recorders[run.id] = task
+        task.add_done_callback(lambda _: self._recorders.pop(run.id, None))
+
+    async def recorded(self, run_id: str) -> None:
+        """Return once the run's recording is complete (or was never made)."""
+        recorder = self._recorders.get(run_id)
+        if recorder is not None:
+            await asyncio.wait([recorder])
+
+    async def prune(self) -> None:
+        """Delete the ended runs past the newest ``keep``."""
+        for run_id in await self._write(self.store.prune, self.keep):
+            self._forget(run_id)
+
+    def _begin(self, run: Run, position: int) -> None:
         """Queue the run's row for writing now (synchronously: a listing asked for right
         after ``submit`` shows the run, since the listing reads on the writer thread)."""
         self._writer.submit(self.store.save, to_record(run, position)).add_done_callback(
             _log_failure
         )
 
-    async def record(self, run: Run, position: int = 0) -> None:
+    async def _recording(self, run: Run, position: int) -> None:
+        await self._write_all(run, position)
+        if self._pruning:
+            await self.prune()
+
+    async def _write_all(self, run: Run, position: int) -> None:
         """Write the run from event ``position`` on, batch by batch, until its end event
         and final row are written.  A failed write stops this run's recording (logged):
         a recording with a gap would not be the run."""
@@ -142,11 +163,9 @@ class Recordings:
         events = [StoredEvent(position + i, body(f)) for i, f in enumerate(frames, 1)]
         self.store.save(record, events)
 
-    async def delete(self, run_id: str) -> bool:
-        return await self._write(self.store.delete, run_id)
-
-    async def prune(self, keep: int) -> list[str]:
-        return await self._write(self.store.prune, keep)
+    async def delete(self, run_id: str) -> None:
+        await self.recorded(run_id)  # its last batch first, or the delete would be undone
+        await self._write(self.store.delete, run_id)
 
     async def _write(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()

@@ -1,4 +1,8 @@
-"""A run: one execution of a scenario, from the request that asked for it to its end."""
+"""A run: one execution of a scenario, from the request that asked for it to its end.
+
+``RunFacts`` declares once what a run is and how it went; a live ``Run`` adds its log,
+its times and its token, and the recorded row (``store.RunRecord``) adds counts.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
+from app.contract import ENDED, Mode, Policy, Status
 from app.errors import Forbidden
 from app.runs.log import RunLog
-
-QUEUED, RUNNING = "queued", "running"
-# How a run can end.  ``interrupted``: the server stopped while it was queued or running.
-ENDED = ("finished", "deadlocked", "failed", "timed_out", "cancelled", "interrupted")
-STATUSES = (QUEUED, RUNNING, *ENDED)
 
 
 def new_id() -> str:
@@ -44,38 +44,58 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+@overload
+def iso(moment: datetime) -> str: ...
+@overload
+def iso(moment: datetime | None) -> str | None: ...
 def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with milliseconds, as the API shows and the store keeps a moment."""
     return moment.isoformat(timespec="milliseconds") if moment else None
 
 
 @dataclass(eq=False)
-class Run:
+class RunFacts:
+    """What was asked and how it went: the fields a ``Run`` and its recorded row share."""
+
     scenario: str
     params: dict[str, Any]
-    mode: str
+    mode: Mode
     seed: int
-    policy: str
+    policy: Policy
     options: dict[str, Any]
     id: str = field(default_factory=new_id)
-    control_token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
-    # A run loaded from its recording knows only the digest (control_token is "").
+    # All that is kept of the control token (``digest``), in memory and on disk.
     token_digest: str = field(default="", repr=False)
-    status: str = QUEUED
-    created: datetime = field(default_factory=now)
-    started: datetime | None = None
-    ended: datetime | None = None
+    status: Status = Status.QUEUED
     message: str | None = None
     verdict: dict[str, Any] | None = None
     python: str | None = None  # the worker interpreter's version, from its messages
-    log: RunLog = field(default_factory=RunLog, repr=False)
-    threads: set[str] = field(default_factory=set, repr=False)
-    # Manual policy: {"runnable": [...], "step": n} while the worker waits for a step.
-    waiting: dict[str, Any] | None = None
     # Controlled runs: the scheduler's pick at every point with a choice, and the steps.
     schedule: list[str] | None = None
     steps: int | None = None
 
     def __post_init__(self) -> None:
+        # Callers may pass the names as plain strings (a stored row, a test): keep the
+        # declared types true.  ValueError for a name the contract does not know.
+        self.mode, self.policy = Mode(self.mode), Policy(self.policy)
+        self.status = Status(self.status)
+
+
+@dataclass(eq=False)
+class Run(RunFacts):
+    # Given once to the run's creator; a run loaded from its recording has "" here.
+    control_token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
+    created: datetime = field(default_factory=now)
+    started: datetime | None = None
+    ended: datetime | None = None
+    log: RunLog = field(default_factory=RunLog, repr=False)
+    threads: set[str] = field(default_factory=set, repr=False)
+    # Manual policy: {"runnable": [...], "step": n} while the worker waits for a step.
+    # Set and cleared by the run's ``Supervisor`` only (``supervisor.py``).
+    waiting: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         if not self.token_digest:
             self.token_digest = digest(self.control_token)
 

@@ -21,32 +21,34 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.analysis.goals import GOALS
+from app.contract import Goal, Mode, Policy, SearchPolicy, SearchState
 from app.errors import InvalidRequest, NotFound, QueueFull, ThreadlabError
-from app.runs.manager import RunManager, check_scenario, worker_env
-from app.runs.process import WorkerProcess
+from app.runs.manager import RunManager, check_scenario
+from app.runs.process import WorkerProcess, worker
 from app.scenarios import registry
 from app.settings import Settings
+from app.worker.protocol import DONE, PROGRESS
 
 logger = logging.getLogger(__name__)
 
-SEARCH_POLICIES = ("random", "pct", "mixed")
+SEARCHER = "app.worker.searcher"  # the search worker's module
+KEEP_SEARCHES = 100  # ended searches remembered, newest first
 
 
 @dataclass
 class Search:
     scenario: str
     params: dict[str, Any]
-    goal: str
-    policy: str
+    goal: Goal
+    policy: SearchPolicy
     budget: int
     options: dict[str, Any] = field(default_factory=dict)
     id: str = field(default_factory=lambda: secrets.token_urlsafe(12))
-    status: str = "running"  # running | done
+    status: SearchState = SearchState.RUNNING
     tries: int = 0
     found: bool = False
     seed: int | None = None
-    found_policy: str | None = None
+    found_policy: Policy | None = None
     run_id: str | None = None
     verdict: dict[str, Any] | None = None
     message: str | None = None
@@ -88,12 +90,14 @@ class SearchManager:
     def start(
         self, scenario: str, params: dict[str, Any] | None, goal: str, policy: str, budget: int
     ) -> Search:
-        checked = check_scenario(scenario, params, "controlled")
-        if goal not in GOALS:
-            raise InvalidRequest(f"Unknown goal {goal!r}; choose one of {', '.join(GOALS)}.")
-        if policy not in SEARCH_POLICIES:
-            options = ", ".join(SEARCH_POLICIES)
-            raise InvalidRequest(f"Unknown search policy {policy!r}; choose one of {options}.")
+        """Start a search; InvalidRequest for an unknown goal or policy, QueueFull past
+        ``max_searches``."""
+        checked = check_scenario(scenario, params, Mode.CONTROLLED)
+        if goal not in tuple(Goal):
+            raise InvalidRequest(f"Unknown goal {goal!r}; choose one of {', '.join(Goal)}.")
+        if policy not in tuple(SearchPolicy):
+            choices = ", ".join(SearchPolicy)
+            raise InvalidRequest(f"Unknown search policy {policy!r}; choose one of {choices}.")
         if len(self._tasks) >= self.settings.max_searches:
             raise QueueFull(
                 f"{len(self._tasks)} searches are already running; try again when one ends.",
@@ -102,7 +106,7 @@ class SearchManager:
         # A scenario may need options to break at all (plus-equals: bytecode steps); the
         # search and the run it links use the same ones.
         options = dict(registry.get(scenario).extra.get("options", {}))
-        search = Search(scenario, checked, goal, policy, budget, options)
+        search = Search(scenario, checked, Goal(goal), SearchPolicy(policy), budget, options)
         self._searches[search.id] = search
         self._tasks[search.id] = asyncio.create_task(
             self._drive(search), name=f"search {search.id}"
@@ -124,8 +128,7 @@ class SearchManager:
             await asyncio.wait(tasks, timeout=2)
 
     async def _drive(self, search: Search) -> None:
-        argv = [self.settings.worker_python, "-m", "app.worker.searcher"]
-        process = WorkerProcess(argv, worker_env())
+        process = worker(self.settings.worker_python, SEARCHER)
         spec = {
             "scenario": search.scenario,
             "params": search.params,
@@ -133,6 +136,7 @@ class SearchManager:
             "policy": search.policy,
             "budget": search.budget,
             "options": search.options,
+            # The searcher tries first_seed, first_seed + 1, …: all valid seeds (SEED).
             "first_seed": secrets.randbelow(2**31),
         }
         try:
@@ -149,7 +153,7 @@ class SearchManager:
             logger.exception("Search %s failed", search.id)
             search.message = f"The search failed: {exc!r}."
         finally:
-            search.status = "done"
+            search.status = SearchState.DONE
             self._tasks.pop(search.id, None)
             with contextlib.suppress(Exception):
                 await process.close()
@@ -157,9 +161,9 @@ class SearchManager:
     async def _follow(self, search: Search, process: WorkerProcess) -> None:
         while line := await process.readline():
             msg = json.loads(line)
-            if msg.get("msg") == "progress":
+            if msg.get("msg") == PROGRESS:
                 search.tries = int(msg.get("tries", search.tries))
-            elif msg.get("msg") == "done":
+            elif msg.get("msg") == DONE:
                 await self._done(search, msg)
                 return
         tail = process.stderr_tail[-300:]
@@ -171,14 +175,14 @@ class SearchManager:
         if not msg.get("found"):
             return
         search.found, search.seed = True, int(msg["seed"])
-        search.found_policy, search.verdict = str(msg["policy"]), msg.get("verdict")
+        search.found_policy, search.verdict = Policy(msg["policy"]), msg.get("verdict")
         if isinstance(msg.get("options"), dict):  # e.g. PCT's step estimate of that try
             search.options = msg["options"]
         try:
             run = self.runs.submit(
                 search.scenario,
                 search.params,
-                "controlled",
+                Mode.CONTROLLED,
                 search.seed,
                 search.found_policy,
                 search.options,
@@ -188,6 +192,6 @@ class SearchManager:
             search.message = f"Found seed {search.seed}, but its run could not start: {exc}"
 
     def _forget_old(self) -> None:
-        done = [s for s in self._searches.values() if s.status == "done"]
-        for old in sorted(done, key=lambda s: s.created)[: max(0, len(done) - 100)]:
+        done = [s for s in self._searches.values() if s.status == SearchState.DONE]
+        for old in sorted(done, key=lambda s: s.created)[: max(0, len(done) - KEEP_SEARCHES)]:
             del self._searches[old.id]

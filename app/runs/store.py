@@ -1,9 +1,8 @@
 """Recordings: every run's metadata and events, kept on disk (SQLite by default).
 
 ``RunStore`` is the whole interface the rest of Threadlab uses, so another database
-(PostgreSQL, DESIGN "Scale") can replace ``SqliteStore`` behind it.  A store is plain
-synchronous code; ``recordings.py`` calls it off the event loop, every write from one
-writer thread.
+(PostgreSQL, say) can replace ``SqliteStore`` behind it.  A store is plain synchronous
+code; ``recordings.py`` calls it off the event loop, every write from one writer thread.
 
     runs    one row per run: what was asked (scenario, params, mode, seed, policy,
             options), how it went (status, verdict, message, python, schedule, steps),
@@ -22,11 +21,14 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-LIVE = ("queued", "running")  # a run in one of these states has not ended (yet)
+from app.contract import ENDED, Status
+from app.runs.run import RunFacts
+
+LIVE = tuple(status for status in Status if status not in ENDED)  # not ended (yet)
 SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -63,26 +65,16 @@ _JSON_COLUMNS = ("params", "options", "verdict", "schedule")
 
 
 @dataclass
-class RunRecord:
-    """One run's row: everything about it but its events."""
+class RunRecord(RunFacts):
+    """One run's row: everything about it but its events.  ``RunFacts`` declares what it
+    shares with a live ``Run``; a row has no defaults for its id and token digest, its
+    times are ISO 8601 text and its events and threads are counts."""
 
-    id: str
-    token_digest: str
-    scenario: str
-    params: dict[str, Any]
-    mode: str
-    seed: int
-    policy: str
-    options: dict[str, Any]
-    status: str
-    created: str
+    id: str = field(kw_only=True)
+    token_digest: str = field(kw_only=True, repr=False)
+    created: str = field(kw_only=True)
     started: str | None = None
     ended: str | None = None
-    verdict: dict[str, Any] | None = None
-    message: str | None = None
-    python: str | None = None
-    schedule: list[str] | None = None
-    steps: int | None = None
     events: int = 0
     threads: int = 0
 
@@ -252,15 +244,12 @@ class SqliteStore:
         return Page(records[:limit], more=len(records) > limit)
 
     def unfinished(self) -> list[str]:
-        rows = (
-            self._db()
-            .execute("SELECT id FROM runs WHERE status IN (?, ?) ORDER BY n", LIVE)
-            .fetchall()
-        )
-        return [run_id for (run_id,) in rows]
+        marks = ", ".join("?" * len(LIVE))
+        rows = self._db().execute(f"SELECT id FROM runs WHERE status IN ({marks}) ORDER BY n", LIVE)
+        return [run_id for (run_id,) in rows.fetchall()]
 
     def _select(self, tail: str, args: Sequence[Any]) -> list[RunRecord]:
-        names = [name for name in RunRecord.__dataclass_fields__]
+        names = [column.name for column in fields(RunRecord)]
         cursor = self._db().execute(f"SELECT {', '.join(names)} FROM runs {tail}", args)
         return [_record(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 

@@ -11,6 +11,12 @@ How a run ends (the process group is killed in every case, see ``WorkerProcess.c
 
 Everything the worker writes is untrusted: a broken worker fails its own run, never the
 server.  Reading is asyncio streams only, so a chatty worker never blocks the loop.
+
+Manual policy: the supervisor alone sets and clears ``run.waiting``:
+
+    worker {"msg": "waiting", "runnable": [...]} ──▶ run.waiting + ``waiting`` note
+    step(thread) ── checks run.waiting, clears it ──▶ {"cmd": "step", "thread": ...}
+    ``done`` / the worker is gone ──▶ cleared: nobody waits for a step any more
 """
 
 from __future__ import annotations
@@ -19,22 +25,55 @@ import asyncio
 import json
 import signal
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from app.contract import WORKER_ENDINGS, Status
+from app.errors import Conflict
 from app.runs.process import WorkerProcess
 from app.runs.run import Run
-from app.worker.protocol import RunSpec, encode_command, is_event_line
+from app.scenarios import registry
+from app.settings import Settings
+from app.worker.protocol import (
+    DONE,
+    ERROR,
+    READY,
+    STEP,
+    STOP,
+    RunSpec,
+    encode_command,
+    is_event_line,
+)
 
 EXIT_GRACE = 2.0  # seconds a worker has to exit after its ``done`` message
 CANCEL_GRACE = 1.0  # seconds a worker has to stop by itself after {"cmd": "stop"}
 YIELD_EVERY = 256  # lines taken in a row before giving the event loop a turn
-DONE_STATUSES = ("finished", "deadlocked", "failed", "cancelled")
+WAITING = "waiting"  # the scheduler's message, and the log's note, of a manual run's wait
+StopReason = Literal["cancel", "interrupt"]
 
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str
+    status: Status
     message: str | None = None
+
+
+def spec_of(run: Run, settings: Settings) -> RunSpec:
+    """What the worker is told to run: line 1 of its stdin."""
+    return {
+        "scenario": run.scenario,
+        "module": registry.get(run.scenario).module,
+        "params": run.params,
+        "mode": run.mode,
+        "seed": run.seed,
+        "policy": run.policy,
+        "options": run.options,
+        "limits": {
+            "wall_time": settings.wall_time,
+            "max_events": settings.max_events,
+            "max_threads": settings.max_threads,
+            "idle_time": settings.idle_time,
+        },
+    }
 
 
 class WorkerFault(Exception):
@@ -49,7 +88,7 @@ class Supervisor:
         self.process = process
         self.spec = spec
         self.done: dict[str, Any] | None = None
-        self.stop_reason: str | None = None  # "cancel" | "interrupt"
+        self.stop_reason: StopReason | None = None
         # The worker stops itself at max_events; past this the worker is broken.
         limits = spec["limits"]
         self.event_cap = limits["max_events"] + 4 * limits["max_threads"] + 100
@@ -61,23 +100,43 @@ class Supervisor:
         try:
             await self.process.start()
         except OSError as exc:
-            return Outcome("failed", f"The worker {self.process.argv[0]!r} did not start: {exc}.")
+            message = f"The worker {self.process.argv[0]!r} did not start: {exc}."
+            return Outcome(Status.FAILED, message)
         try:
             await self.process.send((json.dumps(self.spec) + "\n").encode())
             return await self._watch()
         finally:
+            self._set_waiting(None)
             await self.process.close()
 
-    def request_stop(self, reason: str, grace: float) -> None:
+    def request_stop(self, reason: StopReason, grace: float) -> None:
         """Ask the worker to stop; it is killed after ``grace`` seconds regardless."""
         self.stop_reason = self.stop_reason or reason
-        task = asyncio.create_task(self.process.send(encode_command("stop")))
+        task = asyncio.create_task(self.process.send(encode_command(STOP)))
         self._chores.add(task)  # keep a reference until it is done
         task.add_done_callback(self._chores.discard)
         self._shorten(grace)
 
-    async def command(self, data: bytes) -> bool:
-        return await self.process.send(data)
+    async def step(self, thread: str) -> None:
+        """Manual policy: let ``thread`` take its next step; Conflict unless the worker
+        waits for a step that ``thread`` can take."""
+        run, waiting = self.run, self.run.waiting
+        if waiting is None:
+            raise Conflict(f"Run '{run.id}' is not waiting for a step right now.")
+        if thread not in waiting["runnable"]:
+            runnable = ", ".join(waiting["runnable"]) or "none"
+            raise Conflict(f"Thread {thread!r} cannot take a step now; runnable: {runnable}.")
+        self._set_waiting(None)  # until the worker asks again: a double click is not two steps
+        await self.process.send(encode_command(STEP, thread=thread))
+
+    def _set_waiting(self, waiting: dict[str, Any] | None) -> None:
+        """The only writer of ``run.waiting``; live viewers get it as a note."""
+        self.run.waiting = waiting
+        if waiting is None:
+            # No longer true: a viewer who connects now must not be told it.
+            self.run.log.drop_note(WAITING)
+        else:
+            self.run.log.note(WAITING, waiting)
 
     def _shorten(self, seconds: float) -> None:
         self.deadline = min(self.deadline, asyncio.get_running_loop().time() + seconds)
@@ -90,9 +149,9 @@ class Supervisor:
         except TimeoutError:
             return await self._outcome(timed_out=True)
         except WorkerFault as exc:
-            return Outcome("failed", str(exc))
+            return Outcome(Status.FAILED, str(exc))
         except ValueError:  # StreamReader: a line longer than LINE_LIMIT
-            return Outcome("failed", "The worker wrote a line longer than 1 MiB.")
+            return Outcome(Status.FAILED, "The worker wrote a line longer than 1 MiB.")
         # EOF.  A last line without its newline is a worker that died mid-write.
         return await self._outcome(timed_out=False)
 
@@ -115,19 +174,18 @@ class Supervisor:
 
     async def _outcome(self, timed_out: bool) -> Outcome:
         if self.done is not None:
-            message = self.done.get("message")
-            return Outcome(self.done["status"], message if isinstance(message, str) else None)
+            status, message = Status(self.done["status"]), self.done.get("message")
+            return Outcome(status, message if isinstance(message, str) else None)
         if self.stop_reason == "cancel":
-            return Outcome("cancelled", "The run was cancelled.")
+            return Outcome(Status.CANCELLED, "The run was cancelled.")
         if self.stop_reason == "interrupt":
-            return Outcome("interrupted", "The server stopped while the run was running.")
+            return Outcome(Status.INTERRUPTED, "The server stopped while the run was running.")
         if timed_out:
             wall = self.spec["limits"]["wall_time"]
-            return Outcome(
-                "timed_out", f"The run was stopped at its wall-time limit of {wall:g} s."
-            )
+            message = f"The run was stopped at its wall-time limit of {wall:g} s."
+            return Outcome(Status.TIMED_OUT, message)
         code = await self.process.join(EXIT_GRACE)
-        return Outcome("failed", self._crash_message(code))
+        return Outcome(Status.FAILED, self._crash_message(code))
 
     def _crash_message(self, code: int | None) -> str:
         if code is not None and code < 0:
@@ -167,18 +225,18 @@ class Supervisor:
         kind = msg.get("msg") if isinstance(msg, dict) else None
         if kind is None:
             raise WorkerFault(f"The worker sent a line that is not a message: {_preview(msg)}.")
-        if kind == "ready":
+        if kind == READY:
             self._note_python(msg)
-        elif kind == "done":
-            if msg.get("status") not in DONE_STATUSES:
+        elif kind == DONE:
+            if msg.get("status") not in WORKER_ENDINGS:
                 raise WorkerFault(f"The worker ended with an unknown status {msg.get('status')!r}.")
             self._note_python(msg)
             self._note_schedule(msg.get("facts"))
             self.done = msg
-            self.run.waiting = None
-        elif kind == "error":
+            self._set_waiting(None)
+        elif kind == ERROR:
             self.run.message = str(msg.get("message"))
-        elif kind == "waiting":  # manual policy: the worker waits for a step
+        elif kind == WAITING:  # manual policy: the worker waits for a step
             self._take_waiting(msg)
         # Other kinds ("rejected": a step for a thread that cannot run) need nothing
         # here; unknown kinds are ignored so that the worker can grow new ones.
@@ -188,9 +246,7 @@ class Supervisor:
         if not isinstance(runnable, list) or not all(isinstance(t, str) for t in runnable):
             raise WorkerFault(f"The worker sent a bad 'waiting' message: {_preview(msg)}.")
         step = msg.get("step")
-        waiting = {"runnable": runnable, "step": step if isinstance(step, int) else None}
-        self.run.waiting = waiting
-        self.run.log.note("waiting", waiting)
+        self._set_waiting({"runnable": runnable, "step": step if isinstance(step, int) else None})
 
     def _note_schedule(self, facts: Any) -> None:
         # Controlled runs report their picks: what "undo" replays, minus the last one.

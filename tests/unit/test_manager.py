@@ -7,77 +7,23 @@ request, so every way a worker can go wrong is tested without depending on scena
 from __future__ import annotations
 
 import asyncio
-import itertools
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from app.errors import (
-    Conflict,
-    Forbidden,
-    InvalidParams,
-    QueueFull,
-    RunNotFound,
-    ScenarioNotFound,
-)
-from app.runs.manager import RunManager
+from app.errors import Conflict, Forbidden, InvalidParams, RunNotFound, ScenarioNotFound
 from app.runs.run import Run
-from app.settings import Settings
 from tests.fakes.procs import is_running, wait_until
+from tests.fakes.runs import (
+    assert_consistent,
+    conclude,
+    end_detail,
+    ended,
+    manager,
+    submit,
+)
 
 pytestmark = pytest.mark.anyio
-
-
-def conclude(scenario: str, params: dict, events: list[dict], status: str) -> Any:
-    return SimpleNamespace(
-        verdict={"summary": f"{status} after {len(events)} events", "facts": {}},
-        deadlock={"cycle": ["T1", "L1", "T2", "L2"]} if status == "deadlocked" else None,
-    )
-
-
-@asynccontextmanager
-async def manager(**overrides: Any) -> AsyncIterator[RunManager]:
-    analysis = overrides.pop("conclude", conclude)
-    settings = Settings(
-        **{"worker_module": "tests.fakes.worker", "max_runs": 2, "queue_size": 1, **overrides}
-    )
-    runs = RunManager(settings, conclude=analysis)
-    await runs.start()
-    try:
-        yield runs
-    finally:
-        await runs.stop()
-
-
-def submit(runs: RunManager, fake: str, **options: Any) -> Run:
-    return runs.submit("race", {}, options={"fake": fake, **options})
-
-
-async def ended(run: Run, timeout: float = 10) -> Run:
-    """Wait until the run's log has its end event."""
-
-    async def drain() -> None:
-        async for _ in run.log.follow():
-            pass
-
-    await asyncio.wait_for(drain(), timeout)
-    return run
-
-
-def end_detail(run: Run) -> dict[str, Any]:
-    last = run.log.events[-1]
-    assert last["kind"] == "end" and last["thread"] is None
-    return last["detail"]
-
-
-def assert_consistent(run: Run) -> None:
-    events = run.log.events
-    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
-    assert all(a["t"] <= b["t"] for a, b in itertools.pairwise(events))
-    assert [e["kind"] for e in events].count("end") == 1
 
 
 async def test_a_run_ends_with_the_analysis_verdict() -> None:
@@ -175,21 +121,6 @@ async def test_control_needs_the_runs_token() -> None:
             await runs.cancel(run.id, run.control_token)
 
 
-async def test_queue_cap_and_positions() -> None:
-    async with manager(max_runs=2, queue_size=1, wall_time=30) as runs:
-        first, second, third = (submit(runs, "hang") for _ in range(3))
-        assert [r.status for r in (first, second, third)] == ["running", "running", "queued"]
-        assert runs.queue_position(third) == 1 and runs.queue_position(first) is None
-        with pytest.raises(QueueFull, match="All 2 worker slots are busy") as full:
-            submit(runs, "hang")
-        assert 1 <= full.value.retry_after <= 30
-        await runs.cancel(third.id, third.control_token)
-        assert third.status == "cancelled" and end_detail(third)["status"] == "cancelled"
-        fourth = submit(runs, "hang")
-        await runs.cancel(first.id, first.control_token)
-        assert fourth.status == "running" and runs.counts() == {"running": 2, "queued": 0}
-
-
 async def test_stop_interrupts_queued_and_running_runs() -> None:
     async with manager(max_runs=1, queue_size=1) as runs:
         running, queued = submit(runs, "orphan"), submit(runs, "hang")
@@ -236,6 +167,31 @@ async def test_step_reaches_the_worker() -> None:
         assert run.waiting is None and run.public()["waiting"] is None
 
 
+async def test_nobody_waits_for_a_step_once_the_worker_is_gone() -> None:
+    """The supervisor alone owns ``waiting``: it is cleared, with its note, when the
+    worker ends, even while the run is still being analysed."""
+    analysing, release = asyncio.Event(), asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def slow_conclude(*args: Any) -> Any:
+        loop.call_soon_threadsafe(analysing.set)
+        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(10)
+        return conclude(*args)
+
+    async with manager(conclude=slow_conclude) as runs:
+        run = runs.submit("race", mode="controlled", policy="manual", options={"fake": "steps"})
+        await asyncio.wait_for(waiting_for(run, 0), 10)
+        assert "waiting" in run.log._notes
+        cancelling = asyncio.create_task(runs.cancel(run.id, run.control_token))
+        await asyncio.wait_for(analysing.wait(), 10)
+        assert not run.is_over and run.waiting is None and "waiting" not in run.log._notes
+        with pytest.raises(Conflict, match="not waiting for a step right now"):
+            await runs.step(run.id, run.control_token, "T1")
+        release.set()
+        await cancelling
+    assert run.status == "cancelled"
+
+
 async def test_submit_checks_the_scenario_and_its_params() -> None:
     async with manager() as runs:
         with pytest.raises(ScenarioNotFound, match=r"Scenario 'nope' not found\."):
@@ -255,22 +211,6 @@ async def test_a_failing_analysis_still_ends_the_run() -> None:
     async with manager(conclude=broken) as runs:
         run = await ended(submit(runs, "events"))
     assert run.status == "finished" and run.verdict is None
-
-
-async def test_only_the_newest_runs_stay_in_memory() -> None:
-    async with manager(keep_runs=2) as runs:
-        done = [await ended(submit(runs, "events", n=1)) for _ in range(3)]
-        with pytest.raises(RunNotFound):
-            runs.get(done[0].id)
-        assert runs.get(done[2].id) is done[2]
-
-
-async def test_memory_is_bounded_by_events_too() -> None:
-    async with manager(keep_events=25) as runs:
-        done = [await ended(submit(runs, "events", n=10)) for _ in range(3)]
-        with pytest.raises(RunNotFound):
-            runs.get(done[0].id)
-        assert runs.get(done[1].id) is done[1]
 
 
 async def test_cancel_while_the_run_is_being_analysed() -> None:

@@ -1,13 +1,16 @@
-"""WorkerProcess: the one handle on a child; killing it kills its whole group."""
+"""WorkerProcess: the one handle on a child; killing it kills its whole group.  And
+where that works: only where the system has POSIX process groups."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 
 import pytest
 
-from app.runs.process import WorkerProcess
+from app.runs import process
+from app.runs.process import WorkerProcess, unsupported_reason
 from tests.fakes.procs import is_running, wait_until
 
 pytestmark = pytest.mark.anyio
@@ -30,9 +33,9 @@ async def test_close_kills_the_child_and_its_grandchildren() -> None:
     proc = python(SPAWNS_A_STUBBORN_GRANDCHILD)
     await proc.start()
     grandchild = int(await proc.readline())
-    assert proc.is_alive() and is_running(grandchild)
+    assert proc.returncode is None and is_running(grandchild)  # alive
     await proc.close()
-    assert not proc.is_alive() and proc.returncode == -9
+    assert proc.returncode == -9
     wait_until(lambda: not is_running(grandchild), what="the grandchild to die")
 
 
@@ -91,3 +94,19 @@ async def test_close_a_child_whose_output_nobody_read() -> None:
     assert reader._paused  # type: ignore[union-attr]
     await asyncio.wait_for(proc.close(), 5)
     assert proc.returncode == -9
+
+
+def test_process_groups_are_supported_here() -> None:
+    assert unsupported_reason() is None
+
+
+@pytest.mark.parametrize("missing", ["killpg", "setsid"])
+def test_without_process_groups_the_reason_says_where_to_run(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    """Windows has neither os.killpg nor os.setsid: say so before any run fails."""
+    monkeypatch.delattr(process.os, missing)
+    assert not hasattr(os, missing)
+    reason = unsupported_reason()
+    assert reason is not None and "POSIX process group" in reason
+    assert "Windows" in reason and "WSL or Docker" in reason

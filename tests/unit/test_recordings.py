@@ -19,7 +19,7 @@ from app.runs.recordings import to_record
 from app.runs.run import Run
 from app.runs.store import SqliteStore, StoredEvent
 from app.settings import Settings
-from tests.unit.test_manager import conclude, ended, submit
+from tests.fakes.runs import conclude, ended, submit
 
 pytestmark = pytest.mark.anyio
 
