@@ -25,14 +25,22 @@ from enum import StrEnum
 from typing import Any
 
 
-class Mode(StrEnum):
+class Name(StrEnum):
+    """A name of the contract: a plain string on the wire, and shown as one (an error
+    says "should be 'free'", not "<Mode.FREE: 'free'>")."""
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+class Mode(Name):
     """Who decides which thread runs."""
 
     FREE = "free"  # the OS and the GIL: real, unrepeatable interleavings
     CONTROLLED = "controlled"  # one thread at a time, every operation a scheduling point
 
 
-class Policy(StrEnum):
+class Policy(Name):
     """Who runs next at a scheduling point of a controlled run."""
 
     RANDOM = "random"
@@ -41,7 +49,7 @@ class Policy(StrEnum):
     MANUAL = "manual"
 
 
-class SearchPolicy(StrEnum):
+class SearchPolicy(Name):
     """How "Break it" picks the policy of each try."""
 
     RANDOM = "random"
@@ -49,14 +57,14 @@ class SearchPolicy(StrEnum):
     MIXED = "mixed"  # alternates random and PCT tries
 
 
-class Granularity(StrEnum):
+class Granularity(Name):
     """Where a controlled run may switch threads."""
 
     OPERATION = "operation"  # at each traced operation (lock, read, write…)
     BYTECODE = "bytecode"  # also between bytecode instructions
 
 
-class Status(StrEnum):
+class Status(Name):
     """Where a run is in its life; the last six are how it can end."""
 
     QUEUED = "queued"
@@ -74,7 +82,7 @@ ENDED = frozenset(Status) - {Status.QUEUED, Status.RUNNING}
 WORKER_ENDINGS = (Status.FINISHED, Status.DEADLOCKED, Status.FAILED, Status.CANCELLED)
 
 
-class Goal(StrEnum):
+class Goal(Name):
     """What "Break it" searches for."""
 
     DEADLOCK = "deadlock"
@@ -82,27 +90,47 @@ class Goal(StrEnum):
     ANY_FAILURE = "any_failure"
 
 
-class SearchState(StrEnum):
+class SearchState(Name):
     RUNNING = "running"
     DONE = "done"
 
 
 @dataclass(frozen=True)
 class Bounds:
-    """An integer knob's range and default (both ends included)."""
+    """An integer's range (both ends included)."""
 
     low: int
     high: int
-    default: int | None = None
+
+
+@dataclass(frozen=True)
+class Knob(Bounds):
+    """An integer setting's range and the value it has when left out."""
+
+    default: int
 
 
 SEED = Bounds(0, 2**32 - 1)  # None in a request: the server draws one
-PCT_DEPTH = Bounds(1, 10, 3)  # PCT's bug depth d: d - 1 priority change points
-PCT_STEPS = Bounds(10, 1_000_000, 2000)  # PCT's estimate of a run's scheduling points
-SEARCH_BUDGET = Bounds(1, 5000, 200)  # seeds one "Break it" may try
+PCT_DEPTH = Knob(1, 10, 3)  # PCT's bug depth d: d - 1 priority change points
+PCT_STEPS = Knob(10, 1_000_000, 2000)  # PCT's estimate of a run's scheduling points
+SEARCH_BUDGET = Knob(1, 5000, 200)  # seeds one "Break it" may try
 MAX_CHOICES = 100_000  # picks a replayed schedule may hold
 MAX_CHOICE_LENGTH = 200  # characters of one pick (a thread's name)
 MAX_SCENARIO_ID = 100  # characters of a scenario id
+
+
+@dataclass(frozen=True)
+class RunLimits:
+    """What one run may use (a run spec's ``limits``)."""
+
+    wall_time: float = 20.0  # seconds of wall-clock time before the server kills the run
+    max_events: int = 200_000  # the worker stops the run after this many events
+    max_threads: int = 64  # Thread.start() past this raises RuntimeError in the program
+    idle_time: float = 900.0  # manual stepping: seconds without a step before cancelling
+
+
+# The server's settings start from these; a "Break it" trial runs with them as they are.
+DEFAULT_LIMITS = RunLimits()
 
 DEFAULT_MODE = Mode.FREE
 DEFAULT_POLICY = Policy.RANDOM
@@ -151,7 +179,8 @@ def _members(enum: type[StrEnum], **extra: Any) -> dict[str, dict[str, Any]]:
 
 
 def _bounds(bounds: Bounds) -> dict[str, int | None]:
-    return {"min": bounds.low, "max": bounds.high, "default": bounds.default}
+    default = bounds.default if isinstance(bounds, Knob) else None
+    return {"min": bounds.low, "max": bounds.high, "default": default}
 
 
 def browser_contract() -> dict[str, Any]:

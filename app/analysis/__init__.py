@@ -9,6 +9,7 @@ from typing import Any
 from app.analysis import verdicts
 from app.analysis.history import replay
 from app.analysis.waitfor import describe
+from app.contract import Status
 from app.instrument.events import Event
 
 
@@ -24,7 +25,7 @@ def conclude(
     """What the log of a finished run shows: its verdict, and its deadlock if it ended
     deadlocked."""
     history = replay(events)
-    deadlock = describe(history) if status == "deadlocked" else None
+    deadlock = describe(history) if status == Status.DEADLOCKED else None
     result = verdicts.verdict(scenario_id, params, history, status)
     if deadlock is not None:
         result["facts"].setdefault("cycle", deadlock["threads"])

@@ -8,19 +8,26 @@ a critical section); with the status they decide every goal.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
-GOALS = ("deadlock", "lost_update", "any_failure")
+from app.contract import Goal, Status
 
 
 def reached(goal: str, status: str, verdict: dict[str, Any]) -> bool:
+    """Whether a run that ended with ``status`` and ``verdict`` shows ``goal``."""
+    try:
+        wanted = Goal(goal)
+    except ValueError:
+        raise ValueError(f"Unknown goal {goal!r}; choose one of {', '.join(Goal)}.") from None
     facts = verdict.get("facts") or {}
-    deadlock = status == "deadlocked"
+    deadlock = status == Status.DEADLOCKED
     lost = isinstance(facts.get("lost"), int) and facts["lost"] > 0
-    if goal == "deadlock":
-        return deadlock
-    if goal == "lost_update":
-        return lost
-    if goal == "any_failure":
-        return deadlock or lost or bool(facts.get("errors")) or bool(facts.get("broken"))
-    raise ValueError(f"Unknown goal {goal!r}; choose one of {', '.join(GOALS)}.")
+    match wanted:
+        case Goal.DEADLOCK:
+            return deadlock
+        case Goal.LOST_UPDATE:
+            return lost
+        case Goal.ANY_FAILURE:
+            return deadlock or lost or bool(facts.get("errors")) or bool(facts.get("broken"))
+        case _:
+            assert_never(wanted)

@@ -1,5 +1,6 @@
 """Fold an event log into the state it describes, checking that it is a consistent
-history (DESIGN principle 3).  Standard library only: the worker and the CLI use it.
+history (docs/contracts.md, "The log is a consistent history").  Standard library only:
+the worker and the CLI use it.
 
 Replayed in order, a consistent log never shows two owners of a Lock, more holders of a
 semaphore than its value, a thread leaving Dead, a transition outside the lifecycle
@@ -9,11 +10,12 @@ diagram, a gap in ``seq`` or a ``t`` that goes back.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.analysis.timeline import Timeline
-from app.instrument.events import RESOURCE_KINDS, RUNNING, TRANSITIONS, Event
+from app.instrument.events import BLOCKED, RESOURCE_KINDS, RUNNING, TRANSITIONS, Event
 
 LOCKS = ("Lock", "RLock")
 SEMAPHORES = ("Semaphore", "BoundedSemaphore")
@@ -88,11 +90,11 @@ class History:
             th.waiting_for = ev["obj"]
             th.reason = ev["detail"].get("reason")
             th.timeout = ev["detail"].get("timeout")
-        elif after != "Blocked":
+        elif after != BLOCKED:
             th.waiting_for = th.reason = th.timeout = None
-        handler = getattr(self, f"_on_{kind}", None)
+        handler = _HANDLERS.get(kind)
         if handler is not None:
-            handler(ev, th)
+            handler(self, ev, th)
 
     def _on_declare(self, ev: Event, th: ThreadState) -> None:
         d = ev["detail"]
@@ -184,6 +186,17 @@ class History:
     def holders_of(self, name: str) -> list[str]:
         res = self.resources.get(name)
         return sorted(+res.holders) if res else []
+
+
+# The event kinds that change a resource or a thread beyond its state.
+_HANDLERS: dict[str, Callable[[History, Event, ThreadState], None]] = {
+    "declare": History._on_declare,
+    "acquire": History._on_acquire,
+    "release": History._on_release,
+    "exit": History._on_exit,
+    "write": History._on_write,
+    "read": History._on_read,
+}
 
 
 def replay(events: list[Event]) -> History:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.contract import Mode
 from app.instrument.events import BLOCKED, DEAD, NEW, RUNNABLE, RUNNING, Event
 
 MAX_PRINTED = 10  # printed lines shown; the rest are counted
@@ -103,7 +104,7 @@ def render(
     """The whole report: heading, lanes, legend, printed lines, deadlock, verdict."""
     glyphs = ASCII if ascii else UNICODE
     head = [about["scenario"], about["mode"]]
-    if about["mode"] == "controlled":  # a free run's interleaving has no seed
+    if about["mode"] == Mode.CONTROLLED:  # a free run's interleaving has no seed
         head += [f"seed {about['seed']}", f"policy {about['policy']}"]
     head.append(f"{len(events):,} events")
     out = [" · ".join(head)]

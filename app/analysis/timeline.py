@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.instrument.events import Event
+from app.instrument.events import TIMED_OUT, Event
 
 
 @dataclass(frozen=True)
@@ -128,4 +128,4 @@ class Timeline:
 
     def timed_out(self, obj: str, thread: str | None = None) -> int:
         """How many waits on ``obj`` (of ``thread``, if given) ended by their timeout."""
-        return sum(1 for op in self.ops_of(obj, "wake", thread) if op.detail.get("timed_out"))
+        return sum(1 for op in self.ops_of(obj, "wake", thread) if op.detail.get(TIMED_OUT))

@@ -17,16 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.instrument.events import DEAD, RESOURCE_KINDS, Event
+from app.instrument.events import BLOCKED, DEAD, NEW, RESOURCE_KINDS, RUNNABLE, RUNNING, Event
 
 PID = 1
 RUN_LANE = 0
 # chrome://tracing's reserved colours (Perfetto colours by name instead).
 COLOURS = {
-    "New": "thread_state_unknown",
-    "Runnable": "thread_state_runnable",
-    "Running": "thread_state_running",
-    "Blocked": "thread_state_uninterruptible",
+    NEW: "thread_state_unknown",
+    RUNNABLE: "thread_state_runnable",
+    RUNNING: "thread_state_running",
+    BLOCKED: "thread_state_uninterruptible",
 }
 OPERATIONS = frozenset(RESOURCE_KINDS)
 
@@ -104,7 +104,8 @@ class _Trace:
         obj = ev["obj"]
         return {
             "name": f"{ev['kind']} {obj}" if obj else ev["kind"],
-            "cat": self.types.get(obj or "", "") or "operation",
+            # The resource's type; "thread" for what is no resource: a join, a sleep.
+            "cat": self.types.get(obj or "", "") or "thread",
             "ph": "i",
             "s": "t",
             "ts": ts,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.analysis.history import History
+from app.instrument.events import BLOCKED
 
 
 def edges(history: History) -> list[tuple[str, str, str]]:
@@ -13,7 +14,7 @@ def edges(history: History) -> list[tuple[str, str, str]]:
     what it waits for; a join waits for the joined thread itself."""
     out: list[tuple[str, str, str]] = []
     for th in history.threads.values():
-        if th.state != "Blocked" or th.waiting_for is None:
+        if th.state != BLOCKED or th.waiting_for is None:
             continue
         target = th.waiting_for
         if th.reason == "join" and target in history.threads:
@@ -47,7 +48,7 @@ def describe(history: History) -> dict[str, Any]:
     """The ``deadlock`` event's detail: the cycle as threads with what each holds and
     waits for, and the same in one sentence."""
     cycle = find_cycle(history)
-    stuck = cycle or [t.name for t in history.threads.values() if t.state == "Blocked"]
+    stuck = cycle or [t.name for t in history.threads.values() if t.state == BLOCKED]
     entries = []
     for name in stuck:
         th = history.threads[name]

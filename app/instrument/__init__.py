@@ -8,16 +8,9 @@ the run's scheduling hook (``hooks.py``); outside a run they behave as the plain
 standard-library primitives.
 """
 
-from app.instrument.primitives import (
-    Barrier,
-    BoundedSemaphore,
-    BrokenBarrierError,
-    Condition,
-    Event,
-    Lock,
-    RLock,
-    Semaphore,
-)
+from app.instrument.conditions import BoundedSemaphore, Condition, Semaphore
+from app.instrument.gates import Barrier, BrokenBarrierError, Event
+from app.instrument.locks import Lock, RLock
 from app.instrument.queues import Empty, Full, Queue
 from app.instrument.shared import Shared, io, measure, sleep
 from app.instrument.threads import Thread

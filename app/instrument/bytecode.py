@@ -21,7 +21,7 @@ from __future__ import annotations
 import dis
 import sys
 from collections.abc import Callable, Iterator
-from types import CodeType, FrameType
+from types import CodeType, FrameType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -60,8 +60,10 @@ class BytecodeStepper:
 
     # --- 3.12+: sys.monitoring ------------------------------------------------------
 
-    def install_monitoring(self, modules: list[Any]) -> None:
-        mon = sys.monitoring  # type: ignore[attr-defined]
+    def install_monitoring(self, modules: list[ModuleType]) -> None:
+        if sys.version_info < (3, 12):
+            raise RuntimeError("sys.monitoring is Python 3.12+; 3.11 uses install_in_thread")
+        mon = sys.monitoring
         for tool in range(6):  # ids 0–5 are free for tools other than debuggers/profilers
             if mon.get_tool(tool) is None:
                 mon.use_tool_id(tool, TOOL_NAME)
@@ -82,8 +84,8 @@ class BytecodeStepper:
 
     def close(self) -> None:
         """Stop stepping (3.12+: give the monitoring tool id back)."""
-        if self._tool is not None:
-            mon = sys.monitoring  # type: ignore[attr-defined]
+        if sys.version_info >= (3, 12) and self._tool is not None:
+            mon = sys.monitoring
             mon.register_callback(self._tool, mon.events.INSTRUCTION, None)
             mon.free_tool_id(self._tool)
             self._tool = None

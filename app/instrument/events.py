@@ -54,9 +54,13 @@ RESOURCE_KINDS = (
     "abort",
     "task_done",
 )
+# Two words of this contract that ``app/contract.py`` also spells, for other things (a
+# goal, a run status): import these rather than write them again.
+DEADLOCK = "deadlock"  # the kind of the event the server writes for a deadlocked run
+TIMED_OUT = "timed_out"  # the ``wake`` detail field: true when a timed wait ran out
 # ``measure``: a number the scenario measured (detail: name, value, unit), e.g. the
 # wall time of the sequential and the threaded version in a GIL demo.
-RUN_KINDS = ("output", "measure", "deadlock", "limit", "end")
+RUN_KINDS = ("output", "measure", DEADLOCK, "limit", "end")
 KINDS = LIFECYCLE_KINDS + RESOURCE_KINDS + RUN_KINDS
 
 RESOURCE_TYPES = (
@@ -107,7 +111,7 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=r
 
 def decode(text: str | bytes) -> Event:
     """Parse one event and check it has the contract's fields with the right types."""
-    event = json.loads(text)
+    event: Event = json.loads(text)
     problem = validate(event)
     if problem:
         raise ValueError(problem)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 
-from app.instrument.events import RUNNABLE, RUNNING
+from app.instrument.events import RUNNABLE, RUNNING, TIMED_OUT
 
 if TYPE_CHECKING:
     from _thread import LockType
@@ -24,10 +24,14 @@ if TYPE_CHECKING:
 
 
 class Hook(Protocol):
-    controlled: bool
+    """What a run's scheduling hook does: ``FreeHook`` below, or the controlled
+    ``Scheduler``."""
+
+    controlled: bool  # True: the hook decides who runs (``point`` must be called)
 
     def point(self, rt: Runtime) -> None:
-        """A scheduling point: called before every traced operation."""
+        """A scheduling point: called before every traced operation (hot paths skip
+        the call when the hook is not ``controlled``)."""
 
     def acquire(
         self,
@@ -82,7 +86,7 @@ class FreeHook:
         try:
             got = raw.acquire(True, -1 if timeout is None else timeout)
         finally:  # even if the wait raised (OverflowError, KeyboardInterrupt), it ended
-            rt.emit("wake", obj, {"timed_out": not got}, state=RUNNABLE)
+            rt.emit("wake", obj, {TIMED_OUT: not got}, state=RUNNABLE)
             rt.emit("run", state=RUNNING)
         return got
 
@@ -105,36 +109,3 @@ class FreeHook:
 
     def close(self) -> None:
         return None
-
-
-def plain_acquire(raw: LockType, timeout: float | None) -> bool:
-    """Outside a run: the standard library's blocking acquire."""
-    if timeout is not None and timeout <= 0:
-        return raw.acquire(False)
-    return raw.acquire(True, -1 if timeout is None else timeout)
-
-
-class PlainHook:
-    """Outside a run: the standard library's behaviour, no events."""
-
-    controlled = False
-
-    def point(self, rt: Runtime | None) -> None:
-        return None
-
-    def acquire(
-        self,
-        rt: Runtime | None,
-        raw: LockType,
-        timeout: float | None,
-        obj: str | None,
-        reason: str,
-        **detail: Any,
-    ) -> bool:
-        return plain_acquire(raw, timeout)
-
-    def sleep(self, rt: Runtime | None, seconds: float, reason: str) -> None:
-        time.sleep(seconds)
-
-
-PLAIN = PlainHook()

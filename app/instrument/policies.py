@@ -8,23 +8,27 @@ never from hash order or the clock, so runs repeat exactly.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
+
+from app.contract import PCT_DEPTH, PCT_STEPS, Knob, Policy
 
 if TYPE_CHECKING:
     from app.instrument.runtime import ThreadInfo
 
 
-class Policy:
-    name = "policy"
+class SchedulingPolicy:
+    """Picks who runs next at a scheduling point; ``name`` is the ``Policy`` it is."""
+
+    name: Policy
 
     def choose(self, runnable: list[ThreadInfo], current: ThreadInfo, step: int) -> ThreadInfo:
         raise NotImplementedError
 
 
-class RandomPolicy(Policy):
+class RandomPolicy(SchedulingPolicy):
     """Seeded random: at every point, any runnable thread, uniformly."""
 
-    name = "random"
+    name = Policy.RANDOM
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
@@ -33,10 +37,10 @@ class RandomPolicy(Policy):
         return runnable[self.rng.randrange(len(runnable))]
 
 
-class RoundRobinPolicy(Policy):
+class RoundRobinPolicy(SchedulingPolicy):
     """Each point passes to the next runnable thread after the current one."""
 
-    name = "round_robin"
+    name = Policy.ROUND_ROBIN
 
     def __init__(self) -> None:
         self.order: dict[str, int] = {}
@@ -49,7 +53,7 @@ class RoundRobinPolicy(Policy):
         return after[0] if after else runnable[0]
 
 
-class PCTPolicy(Policy):
+class PCTPolicy(SchedulingPolicy):
     """Probabilistic Concurrency Testing (Burckhardt et al., ASPLOS 2010).
 
     Threads get distinct random priorities; ``depth - 1`` change points are drawn over
@@ -59,9 +63,9 @@ class PCTPolicy(Policy):
     probability at least 1 / (n · k^(d-1)) per run.
     """
 
-    name = "pct"
+    name = Policy.PCT
 
-    def __init__(self, seed: int, depth: int = 3, steps: int = 2000) -> None:
+    def __init__(self, seed: int, depth: int, steps: int) -> None:
         self.rng = random.Random(seed)
         self.depth = max(1, depth)
         self.priority: dict[str, float] = {}
@@ -84,27 +88,35 @@ class PCTPolicy(Policy):
         return max(runnable, key=lambda t: self.priority[t.name])
 
 
-class ManualPolicy(Policy):
+class ManualPolicy(SchedulingPolicy):
     """The run's creator picks (the scheduler asks and waits for ``step`` commands)."""
 
-    name = "manual"
+    name = Policy.MANUAL
 
     def choose(self, runnable: list[ThreadInfo], current: ThreadInfo, step: int) -> ThreadInfo:
         raise RuntimeError("the scheduler asks the user for manual steps")
 
 
-POLICIES = ("random", "round_robin", "pct", "manual")
+def make_policy(name: str, seed: int, options: dict[str, Any]) -> SchedulingPolicy:
+    """The policy called ``name``; PCT reads ``depth`` and ``pct_steps`` from ``options``."""
+    try:
+        policy = Policy(name)
+    except ValueError:
+        raise ValueError(f"Unknown policy {name!r}; choose one of {', '.join(Policy)}.") from None
+    match policy:
+        case Policy.RANDOM:
+            return RandomPolicy(seed)
+        case Policy.ROUND_ROBIN:
+            return RoundRobinPolicy()
+        case Policy.PCT:
+            depth = _knob(options, "depth", PCT_DEPTH)
+            return PCTPolicy(seed, depth, _knob(options, "pct_steps", PCT_STEPS))
+        case Policy.MANUAL:
+            return ManualPolicy()
+        case _:
+            assert_never(policy)
 
 
-def make_policy(name: str, seed: int, options: dict[str, Any]) -> Policy:
-    if name == "random":
-        return RandomPolicy(seed)
-    if name == "round_robin":
-        return RoundRobinPolicy()
-    if name == "pct":
-        return PCTPolicy(
-            seed, depth=int(options.get("depth", 3)), steps=int(options.get("pct_steps", 2000))
-        )
-    if name == "manual":
-        return ManualPolicy()
-    raise ValueError(f"Unknown policy {name!r}; choose one of {', '.join(POLICIES)}.")
+def _knob(options: dict[str, Any], key: str, knob: Knob) -> int:
+    """``options[key]``, or the contract's default for it."""
+    return int(options.get(key, knob.default))

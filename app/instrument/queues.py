@@ -13,7 +13,7 @@ from queue import Empty, Full
 from typing import Any
 
 from app.instrument import runtime
-from app.instrument.primitives import _emit, _hook, _Monitor, _name
+from app.instrument.monitor import Monitor, emit, object_name, point
 
 __all__ = ["Empty", "Full", "Queue"]
 
@@ -30,18 +30,18 @@ class Queue:
         self.maxsize = maxsize
         self.queue: deque[Any] = deque()
         mutex = allocate_lock()
-        self.not_empty = _Monitor(mutex)
-        self.not_full = _Monitor(mutex)
-        self.all_tasks_done = _Monitor(mutex)
+        self.not_empty = Monitor(mutex)
+        self.not_full = Monitor(mutex)
+        self.all_tasks_done = Monitor(mutex)
         self.unfinished_tasks = 0
         rt = runtime.current
-        self.name = _name(rt, name, "Queue")
+        self.name = object_name(rt, name, "Queue")
         if rt is not None:
             rt.declare(self.name, "Queue", value=maxsize)
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
         rt = runtime.current
-        _hook(rt).point(rt)
+        point(rt)
         with self.not_full:
             if self.maxsize > 0:
                 if not block:
@@ -61,12 +61,12 @@ class Queue:
                         self.not_full.wait(rt, remaining, self.name, "put")
             self.queue.append(item)
             self.unfinished_tasks += 1
-            _emit(rt, "put", self.name, {"item": _show(item), "size": len(self.queue)})
+            emit(rt, "put", self.name, {"item": _show(item), "size": len(self.queue)})
             self.not_empty.notify()
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         rt = runtime.current
-        _hook(rt).point(rt)
+        point(rt)
         with self.not_empty:
             if not block:
                 if not self.queue:
@@ -84,7 +84,7 @@ class Queue:
                         raise Empty
                     self.not_empty.wait(rt, remaining, self.name, "get")
             item = self.queue.popleft()
-            _emit(rt, "get", self.name, {"item": _show(item), "size": len(self.queue)})
+            emit(rt, "get", self.name, {"item": _show(item), "size": len(self.queue)})
             self.not_full.notify()
             return item
 
@@ -96,21 +96,21 @@ class Queue:
 
     def task_done(self) -> None:
         rt = runtime.current
-        _hook(rt).point(rt)
+        point(rt)
         with self.all_tasks_done:
             unfinished = self.unfinished_tasks - 1
             if unfinished < 0:
                 raise ValueError("task_done() called too many times")
-            _emit(rt, "task_done", self.name, {"unfinished": unfinished})
+            emit(rt, "task_done", self.name, {"unfinished": unfinished})
             if unfinished == 0:
                 self.all_tasks_done.notify_all()
             self.unfinished_tasks = unfinished
 
     def join(self) -> None:
         rt = runtime.current
-        _hook(rt).point(rt)
+        point(rt)
         with self.all_tasks_done:
-            _emit(rt, "join", self.name, {"unfinished": self.unfinished_tasks})
+            emit(rt, "join", self.name, {"unfinished": self.unfinished_tasks})
             while self.unfinished_tasks:
                 self.all_tasks_done.wait(rt, None, self.name, "join")
 

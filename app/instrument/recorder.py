@@ -5,7 +5,8 @@ JSON happens later on the worker's writer thread (``take`` and ``encode_batch``)
 
 How ``seq`` stays a consistent order without a lock on the hot path: ``seq`` comes from
 ``next()`` on an ``itertools.count`` — one atomic step under the GIL — taken *after* a
-real acquire and *before* a real release (DESIGN principle 3).  Two threads may append
+real acquire and *before* a real release (docs/contracts.md, "The log is a consistent
+history").  Two threads may append
 their tuples in the other order, so ``take`` sorts, hands out only the gap-free prefix
 (``seq`` has no holes on the wire), and clamps ``t`` so that it never decreases.  On an
 interpreter without a GIL (``python3.13t``) the same steps run under a lock instead.
@@ -24,10 +25,16 @@ from typing import Any
 
 from app.instrument.events import encode, make
 
-# (seq, t, kind, thread, state, obj, line, detail); the hot path of ``Runtime.op`` puts
-# the code object where the line goes and appends the instruction offset as a 9th field.
-Record = tuple[int, float, str, "str | None", "str | None", "str | None", "int | None", dict]
-Final = tuple[str, "str | None", "str | None", "str | None", dict]
+# (seq, t, kind, thread, state, obj, line, detail) ...
+LineRecord = tuple[int, float, str, str | None, str | None, str | None, int | None, dict[str, Any]]
+# ... or, from the hot path of ``Runtime.op``, the code object where the line goes and the
+# instruction offset as a 9th field: the writer looks the line up (``line_of``).
+CodeRecord = tuple[
+    int, float, str, str | None, str | None, str | None, CodeType, dict[str, Any], int
+]
+Record = LineRecord | CodeRecord
+# What ``seal`` appends after the log: (kind, thread, state, obj, detail).
+Final = tuple[str, str | None, str | None, str | None, dict[str, Any]]
 
 
 _LINES: dict[CodeType, tuple[list[int], list[int | None]]] = {}
@@ -167,11 +174,14 @@ class Recorder:
         """The event of a record.  Records must come in seq order (as ``take`` gives
         them): ``t`` is clamped here so that it never decreases — a thread may read the
         clock a moment after a thread with a higher seq did."""
+        line: int | None
         if len(record) == 9:  # from the hot path: code and offset in place of the line
-            seq, t, kind, thread, state, obj, code, detail, offset = record  # type: ignore[misc]
+            hot: CodeRecord = record  # type: ignore[assignment]  # len() narrows ≤ 8 items
+            seq, t, kind, thread, state, obj, code, detail, offset = hot
             line = line_of(code, offset)
         else:
-            seq, t, kind, thread, state, obj, line, detail = record
+            flat: LineRecord = record  # type: ignore[assignment]  # len() narrows ≤ 8 items
+            seq, t, kind, thread, state, obj, line, detail = flat
         if t < self._last_t:
             t = self._last_t
         self._last_t = t

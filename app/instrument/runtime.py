@@ -12,8 +12,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from app.contract import DEFAULT_LIMITS
 from app.instrument.events import BLOCKED, DEAD, NEW, RUNNABLE, RUNNING
 from app.instrument.recorder import Recorder
 
@@ -30,16 +32,16 @@ EMPTY: dict[str, Any] = {}  # shared empty detail: never mutated
 class ThreadInfo:
     """What the run knows about one thread: its name and current lifecycle state."""
 
-    __slots__ = ("blocked_on", "daemon", "done", "extra", "ident", "name", "state")
+    __slots__ = ("blocked_on", "daemon", "ended", "extra", "ident", "name", "state")
 
     def __init__(self, name: str, daemon: bool) -> None:
         self.name = name
         self.daemon = daemon
         self.state: str = NEW
         self.ident: int | None = None
-        # Held by the thread from creation until it ends: join() waits on it.
-        self.done = threading.Lock()
-        self.done.acquire()
+        # Held from the thread's creation until it ends: join() waits on it.
+        self.ended = threading.Lock()
+        self.ended.acquire()
         self.extra: dict[str, Any] = {}  # room for the scheduler's bookkeeping
         # (obj, reason, timeout) of the last block: meaningful while state is Blocked.
         self.blocked_on: tuple[str | None, str, float | None] | None = None
@@ -54,7 +56,7 @@ class Runtime:
         recorder: Recorder,
         hook: Hook,
         clock: Callable[[], float],
-        max_threads: int = 64,
+        max_threads: int = DEFAULT_LIMITS.max_threads,
     ) -> None:
         self.recorder = recorder
         self.hook = hook
@@ -76,7 +78,8 @@ class Runtime:
         ThreadPoolExecutor worker) is adopted; the controlled scheduler cannot steer a
         stranger (e.g. a thread left over from an earlier trial): it gets ``RunOver``."""
         try:
-            return self._local.info  # type: ignore[no-any-return]
+            info: ThreadInfo = self._local.info
+            return info
         except AttributeError:
             return self._adopt()
 
@@ -91,9 +94,6 @@ class Runtime:
             info = ThreadInfo(name, daemon)
             self.threads.append(info)
         return info
-
-    def live_threads(self) -> list[ThreadInfo]:
-        return [t for t in self.threads if t.state != DEAD]
 
     def started_count(self) -> int:
         return sum(1 for t in self.threads if t.state != NEW)
@@ -123,7 +123,7 @@ class Runtime:
                 self.adopted.remove(info)
         for info in ended:
             self.emit("exit", state=DEAD, info=info, line=None)
-            info.done.release()
+            info.ended.release()
 
     # --- names ---------------------------------------------------------------------
 
@@ -184,7 +184,7 @@ class Runtime:
                 info = adopt()
             frame = getframe(2)  # the primitive's caller, usually the scenario
             while frame.f_code.co_filename in files:
-                frame = frame.f_back  # type: ignore[assignment]
+                frame = frame.f_back  # type: ignore[assignment]  # never None: a scenario frame is below
             if rec.enabled:
                 seq = nxt()
                 # The code and the offset, not the line: the writer looks the line up
@@ -234,7 +234,7 @@ class RunOver(BaseException):
 
 def caller_line() -> int | None:
     """Line number of the nearest frame outside ``app/instrument``: the scenario's."""
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None and frame.f_code.co_filename in _INSTRUMENT_FILES:
         frame = frame.f_back
     return frame.f_lineno if frame is not None else None
@@ -250,8 +250,10 @@ def install(runtime: Runtime | None) -> None:
     """Make ``runtime`` the run every traced primitive reports to (None: no run)."""
     global current, fast_op
     current = runtime
-    fast = runtime is not None and not runtime.controlled and runtime.recorder.atomic
-    fast_op = runtime.op if fast else None  # type: ignore[union-attr]
+    if runtime is not None and not runtime.controlled and runtime.recorder.atomic:
+        fast_op = runtime.op
+    else:
+        fast_op = None
 
 
 def now() -> float:

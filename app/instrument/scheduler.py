@@ -24,9 +24,10 @@ from _thread import allocate_lock
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from app.contract import DEFAULT_LIMITS, Granularity, Policy, Status
 from app.instrument.bytecode import BytecodeStepper, opname
-from app.instrument.events import BLOCKED, RUNNABLE, RUNNING
-from app.instrument.policies import Policy, make_policy
+from app.instrument.events import BLOCKED, RUNNABLE, RUNNING, TIMED_OUT
+from app.instrument.policies import SchedulingPolicy, make_policy
 from app.instrument.runtime import RunOver
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ TICK_US = 1  # virtual microseconds per scheduling point
 class RunControl(Protocol):
     """What the scheduler needs from the worker around it."""
 
-    def finish(self, status: str, message: str | None, **facts: Any) -> None: ...
+    def finish(self, status: Status, message: str | None, **facts: Any) -> None: ...
 
     def send_message(self, msg: str, **fields: Any) -> None: ...
 
@@ -50,7 +51,7 @@ class _Wait:
     """Why a Blocked thread waits: ``ready()`` says it may go on; ``deadline_us`` ends
     the wait anyway (a timeout or a sleep)."""
 
-    __slots__ = ("deadline_us", "ready", "sleep", "timed_out")
+    __slots__ = ("deadline_us", "expired", "ready", "sleep")
 
     def __init__(
         self, ready: Callable[[], bool], deadline_us: int | None, sleep: bool = False
@@ -58,7 +59,7 @@ class _Wait:
         self.ready = ready
         self.deadline_us = deadline_us
         self.sleep = sleep  # a sleep ends at its deadline: that is no timeout
-        self.timed_out = False
+        self.expired = False  # the wait ended at its deadline
 
 
 def _never() -> bool:
@@ -70,10 +71,10 @@ class Scheduler:
 
     def __init__(
         self,
-        policy: Policy,
+        policy: SchedulingPolicy,
         control: RunControl,
         choices: list[str] | None = None,
-        idle_time: float = 900.0,
+        idle_time: float = DEFAULT_LIMITS.idle_time,
     ) -> None:
         self.policy = policy
         self.control = control
@@ -125,7 +126,7 @@ class Scheduler:
             self._switch(rt, me)
             if raw.acquire(False):
                 return True
-            if wait.timed_out:
+            if wait.expired:
                 return False
             # Woken, but another thread took it first: wait again, like a real thread.
 
@@ -157,10 +158,10 @@ class Scheduler:
     def end(self, rt: Runtime, info: ThreadInfo) -> None:
         if self.stepper is not None and self.stepper.missed(info):
             self.control.finish(
-                "failed",
+                Status.FAILED,
                 f"Bytecode stepping saw no instruction of {info.name}, which ran scenario "
                 "code: this interpreter's tracing skipped it (CPython gh-114480), so the "
-                "run would show a false interleaving. Use granularity 'operation'.",
+                f"run would show a false interleaving. Use granularity '{Granularity.OPERATION}'.",
                 **self.facts(),
             )
         self.live.remove(info)
@@ -252,9 +253,9 @@ class Scheduler:
                 if wait is None:
                     continue
                 if wait.ready():
-                    self._wake(rt, t, timed_out=False)
+                    self._wake(rt, t, expired=False)
                 elif wait.deadline_us is not None and now >= wait.deadline_us:
-                    self._wake(rt, t, timed_out=True)
+                    self._wake(rt, t, expired=True)
                 else:
                     continue
                 out.append(t)
@@ -262,14 +263,14 @@ class Scheduler:
                 out.append(t)
         return out
 
-    def _wake(self, rt: Runtime, t: ThreadInfo, timed_out: bool) -> None:
+    def _wake(self, rt: Runtime, t: ThreadInfo, expired: bool) -> None:
         wait: _Wait = t.extra["wait"]
-        wait.timed_out = timed_out
+        wait.expired = expired
         t.extra["wait"] = None
         rt.emit(
             "wake",
             t.blocked_on[0] if t.blocked_on else None,
-            {"timed_out": True} if timed_out and not wait.sleep else {},
+            {TIMED_OUT: True} if expired and not wait.sleep else {},
             state=RUNNABLE,
             info=t,
             line=None,
@@ -292,7 +293,7 @@ class Scheduler:
         if any(not t.daemon for t in stuck):
             names = ", ".join(t.name for t in stuck)
             self.control.finish(
-                "deadlocked",
+                Status.DEADLOCKED,
                 f"Deadlock: no thread can run — {names} "
                 f"{'is' if len(stuck) == 1 else 'are'} blocked and nothing can wake them.",
                 **self.facts(),
@@ -306,12 +307,12 @@ class Scheduler:
                 if t.name == name:
                     return t
             self.control.finish(
-                "failed",
+                Status.FAILED,
                 f"Replay went off course: {name} was not runnable at step {self.steps} "
                 f"(runnable: {', '.join(t.name for t in runnable)}).",
                 **self.facts(),
             )
-        if self.policy.name == "manual":
+        if self.policy.name == Policy.MANUAL:
             return self._ask(runnable)
         return self.policy.choose(runnable, me, self.steps)
 
@@ -325,7 +326,7 @@ class Scheduler:
                     name = self._steps_in.get(timeout=self._idle_time)
                 except queue.Empty:
                     self.control.finish(
-                        "cancelled",
+                        Status.CANCELLED,
                         f"Nobody stepped this run for {self._idle_time / 60:g} minutes, "
                         "so it was cancelled.",
                         **self.facts(),
@@ -346,5 +347,5 @@ def make_scheduler(spec: dict[str, Any], control: RunControl) -> Scheduler:
         policy,
         control,
         choices=options.get("choices"),
-        idle_time=spec["limits"].get("idle_time", 900.0),
+        idle_time=spec["limits"].get("idle_time", DEFAULT_LIMITS.idle_time),
     )

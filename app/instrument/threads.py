@@ -3,7 +3,8 @@
 Both forms work: ``Thread(target=f, args=…)`` and a subclass overriding ``run()``.
 Inside a run the OS thread underneath is always a daemon, so a stuck scenario can never
 keep the worker process alive; the worker emulates the interpreter's wait for
-non-daemon threads at the end of the run instead (see ``app/worker/runner.py``).
+non-daemon threads at the end of the run instead (``run_main`` in
+``app/worker/execution.py``).
 """
 
 from __future__ import annotations
@@ -131,14 +132,14 @@ class Thread:
             except SystemExit:
                 pass
             except RunOver:
-                info.done.release()  # nothing more goes in the log; joiners unwind too
+                info.ended.release()  # nothing more goes in the log; joiners unwind too
                 return
             except BaseException as exc:
                 detail = {"error": f"{type(exc).__name__}: {exc}"}
                 if rt.recorder.enabled:  # not for a run that is already over
                     detail["traceback"] = "".join(traceback.format_exception(exc))
             rt.emit("exit", detail=detail, state=DEAD, info=info, line=None)
-            info.done.release()
+            info.ended.release()
             rt.hook.end(rt, info)
         except RunOver:
             return  # the run ended around this thread: nothing more to record
@@ -157,10 +158,10 @@ class Thread:
             raise RuntimeError("cannot join current thread")
         rt.hook.point(rt)
         wait = None if timeout is None else max(timeout, 0)
-        done = self._info.done
-        finished = rt.hook.acquire(rt, done, wait, self._name, "join")
+        ended = self._info.ended
+        finished = rt.hook.acquire(rt, ended, wait, self._name, "join")
         if finished:
-            done.release()  # leave it free for every other joiner
+            ended.release()  # leave it free for every other joiner
         rt.emit("join", self._name, {"timeout": timeout, "alive": not finished})
 
     def is_alive(self) -> bool:

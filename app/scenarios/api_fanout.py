@@ -4,22 +4,22 @@ from concurrent.futures import ThreadPoolExecutor
 from app.instrument import Thread, io, measure
 
 
-def call_api(prompt, latency):
+def call_api(prompt: str, latency: float) -> str:
     io(latency, f"POST /v1/complete ({prompt})")  # a slow remote API: mostly waiting
     return f"answer to {prompt}"
 
 
-def main(calls=12, latency=0.3, max_workers=4):
+def main(calls: int = 12, latency: float = 0.3, max_workers: int = 4) -> None:
     prompts = [f"prompt {i}" for i in range(1, calls + 1)]
 
     start = time.perf_counter()
-    answers = [call_api(p, latency) for p in prompts]  # one after another
+    answers: list[str | None] = [call_api(p, latency) for p in prompts]  # one after another
     measure("sequential", time.perf_counter() - start)
 
     start = time.perf_counter()
     answers = [None] * calls
 
-    def call(i):
+    def call(i: int) -> None:
         answers[i] = call_api(prompts[i], latency)
 
     threads = [Thread(target=call, args=(i,), name=f"call{i + 1}") for i in range(calls)]
@@ -37,6 +37,7 @@ def main(calls=12, latency=0.3, max_workers=4):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Mode  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -74,5 +75,5 @@ ABOUT = Scenario(
         Param("latency", "float", 0.3, "Seconds each call takes.", 0.01, 2.0),
         Param("max_workers", "int", 4, "Workers in the ThreadPoolExecutor.", 1, 16),
     ),
-    modes=("free",),
+    modes=(Mode.FREE,),
 )

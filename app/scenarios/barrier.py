@@ -1,10 +1,10 @@
 from app.instrument import Barrier, BrokenBarrierError, Thread, io
 
 
-def main(threads=3, phases=3, abort_phase=3):
+def main(threads: int = 3, phases: int = 3, abort_phase: int = 3) -> None:
     barrier = Barrier(threads, name="barrier")
 
-    def work(index):
+    def work(index: int) -> None:
         name = f"T{index + 1}"
         for phase in range(1, phases + 1):
             io(0.03 * (index + 1), f"phase {phase}")  # each thread has its own speed

@@ -1,7 +1,7 @@
 from app.instrument import BoundedSemaphore, Semaphore, Thread, io
 
 
-def handle_request(pool):
+def handle_request(pool: Semaphore) -> None:
     pool.acquire()
     try:
         io(0.05, "query")
@@ -10,7 +10,7 @@ def handle_request(pool):
     pool.release()  # the bug: an extra release, say from a copy-pasted cleanup path
 
 
-def main(connections=2):
+def main(connections: int = 2) -> None:
     plain = Semaphore(connections, name="plain")
     bounded = BoundedSemaphore(connections, name="bounded")
     first = Thread(target=handle_request, args=(plain,), name="with-plain")
@@ -23,6 +23,7 @@ def main(connections=2):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -50,5 +51,5 @@ ABOUT = Scenario(
     talking_point="Why use BoundedSemaphore? It turns an extra release — a silent "
     "capacity bug — into an immediate ValueError.",
     params=(Param("connections", "int", 2, "Permits each semaphore starts with.", 1, 10),),
-    goals=("any_failure",),
+    goals=(Goal.ANY_FAILURE,),
 )

@@ -1,10 +1,10 @@
 from app.instrument import Barrier, Thread
 
 
-def main():
+def main() -> None:
     meeting = Barrier(2, name="meeting")  # BUG: three threads, but a barrier for two
 
-    def runner():
+    def runner() -> None:
         meeting.wait()  # the first two meet and go; the third waits for a partner
         print("through")
 
@@ -16,6 +16,7 @@ def main():
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal, Mode  # noqa: E402
 from app.scenarios.registry import Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -38,7 +39,7 @@ ABOUT = Scenario(
         "The third blocks on meeting; main blocks joining it: deadlocked.",
     ),
     talking_point="What happens when fewer threads than parties reach a Barrier?",
-    modes=("controlled",),
-    goals=("deadlock",),
+    modes=(Mode.CONTROLLED,),
+    goals=(Goal.DEADLOCK,),
     fixed_by="barrier",
 )

@@ -1,11 +1,11 @@
 from app.instrument import Shared, Thread
 
 
-def main(rounds=2):
+def main(rounds: int = 2) -> None:
     busy = Shared("busy", False)  # "someone is inside"
     inside = Shared("inside", 0)  # how many threads are in the critical section
 
-    def worker():
+    def worker() -> None:
         for _ in range(rounds):
             while busy.value:  # wait until nobody is inside …
                 pass
@@ -22,6 +22,7 @@ def main(rounds=2):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal, Mode  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -44,6 +45,6 @@ ABOUT = Scenario(
     ),
     talking_point="Why can't you build a lock from a plain boolean flag?",
     params=(Param("rounds", "int", 2, "Times each thread enters.", 1, 5),),
-    modes=("controlled",),
-    goals=("any_failure",),
+    modes=(Mode.CONTROLLED,),
+    goals=(Goal.ANY_FAILURE,),
 )

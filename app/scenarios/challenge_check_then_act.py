@@ -1,11 +1,11 @@
 from app.instrument import Shared, Thread
 
 
-def main(customers=2):
+def main(customers: int = 2) -> None:
     seats = Shared("seats", 1)
     sold = Shared("sold", 0)
 
-    def book():
+    def book() -> None:
         if seats.value > 0:  # check …
             seats.value = seats.value - 1  # … then act: the check may be stale by now
             sold.value = sold.value + 1
@@ -18,6 +18,7 @@ def main(customers=2):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal, Mode  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -39,7 +40,7 @@ ABOUT = Scenario(
     ),
     talking_point="What is a check-then-act race, and how do you fix it?",
     params=(Param("customers", "int", 2, "Customers trying to book.", 2, 6),),
-    modes=("controlled",),
-    goals=("any_failure",),
+    modes=(Mode.CONTROLLED,),
+    goals=(Goal.ANY_FAILURE,),
     fixed_by="race-locked",
 )

@@ -1,11 +1,11 @@
 from app.instrument import RLock, Shared, Thread
 
 
-def main():
+def main() -> None:
     lock = RLock(name="account_lock")
     balance = Shared("balance", 100)
 
-    def withdraw(amount):
+    def withdraw(amount: int) -> None:
         if not lock.acquire(blocking=False):
             return  # busy: try again later
         if balance.value < amount:
@@ -13,7 +13,7 @@ def main():
         balance.value = balance.value - amount
         lock.release()
 
-    def audit():
+    def audit() -> None:
         with lock:  # waits for the lock … forever, if a withdraw kept it
             print("audit: balance is", balance.value)
 
@@ -29,6 +29,7 @@ def main():
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal, Mode  # noqa: E402
 from app.scenarios.registry import Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -52,6 +53,6 @@ ABOUT = Scenario(
         "auditor blocks on account_lock, held by a thread that is already Dead.",
     ),
     talking_point="Why prefer `with lock:` over acquire()/release()?",
-    modes=("controlled",),
-    goals=("deadlock",),
+    modes=(Mode.CONTROLLED,),
+    goals=(Goal.DEADLOCK,),
 )

@@ -1,18 +1,18 @@
 from app.instrument import Condition, Thread
 
 
-def main(consumers=2):
-    items = []
+def main(consumers: int = 2) -> None:
+    items: list[int] = []
     ready = Condition(name="ready")
 
-    def consumer():
+    def consumer() -> None:
         with ready:
             if not items:  # BUG: `if`, not `while` — the list may be empty again on waking
                 ready.wait()
             item = items.pop()  # IndexError if another consumer took it first
         print("got", item)
 
-    def producer():
+    def producer() -> None:
         for n in range(consumers):
             with ready:
                 items.append(n)
@@ -27,6 +27,7 @@ def main(consumers=2):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal, Mode  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -51,7 +52,7 @@ ABOUT = Scenario(
     ),
     talking_point="Why is Condition.wait() always called in a while loop?",
     params=(Param("consumers", "int", 2, "Consumers (and items produced).", 2, 4),),
-    modes=("controlled",),
-    goals=("any_failure",),
+    modes=(Mode.CONTROLLED,),
+    goals=(Goal.ANY_FAILURE,),
     fixed_by="condition",
 )

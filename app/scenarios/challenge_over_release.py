@@ -1,17 +1,17 @@
 from app.instrument import BoundedSemaphore, Shared, Thread
 
 
-def main():
+def main() -> None:
     pool = BoundedSemaphore(1, name="pool")
     stuck = Shared("stuck", False)
 
-    def worker():
+    def worker() -> None:
         pool.acquire()
         stuck.value = True  # "I might be slow"
         stuck.value = False
         pool.release()
 
-    def reaper():
+    def reaper() -> None:
         if stuck.value:  # looks stuck: release its slot for it …
             pool.release()  # … but the worker will release it too
 
@@ -23,6 +23,7 @@ def main():
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal, Mode  # noqa: E402
 from app.scenarios.registry import Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -44,7 +45,7 @@ ABOUT = Scenario(
         "The worker's own release then raises ValueError: released too many times.",
     ),
     talking_point="Why use BoundedSemaphore rather than Semaphore?",
-    modes=("controlled",),
-    goals=("any_failure",),
+    modes=(Mode.CONTROLLED,),
+    goals=(Goal.ANY_FAILURE,),
     fixed_by="bounded-semaphore",
 )

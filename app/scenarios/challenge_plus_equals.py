@@ -5,10 +5,10 @@ class Counter:
     hits = 0
 
 
-def main(threads=2, iterations=3):
+def main(threads: int = 2, iterations: int = 3) -> None:
     counter = Counter()
 
-    def work():
+    def work() -> None:
         for _ in range(iterations):
             counter.hits += 1  # one line, but several bytecodes: load, add, store
 
@@ -21,6 +21,7 @@ def main(threads=2, iterations=3):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal, Granularity, Mode  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -48,8 +49,8 @@ ABOUT = Scenario(
         Param("threads", "int", 2, "Threads incrementing.", 2, 4),
         Param("iterations", "int", 3, "Increments per thread.", 1, 50),
     ),
-    modes=("controlled",),
-    goals=("lost_update",),
+    modes=(Mode.CONTROLLED,),
+    goals=(Goal.LOST_UPDATE,),
     fixed_by="race-locked",
-    extra={"options": {"granularity": "bytecode"}},
+    extra={"options": {"granularity": Granularity.BYTECODE}},
 )

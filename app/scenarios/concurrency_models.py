@@ -1,46 +1,55 @@
 import asyncio
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 
 from app.instrument import measure
 
 
-def cpu_job(n):  # pure Python arithmetic: needs the GIL the whole time
+def cpu_job(n: int) -> None:  # pure Python arithmetic: needs the GIL the whole time
     while n > 0:
         n -= 1
 
 
-def io_job(seconds):  # a blocking wait, like a network call: releases the GIL
+def io_job(seconds: float) -> None:  # a blocking wait, like a network call: releases the GIL
     time.sleep(seconds)
 
 
-async def cpu_job_async(n):
+async def cpu_job_async(n: int) -> None:
     cpu_job(n)  # never awaits: the event loop can run nothing else meanwhile
 
 
-async def io_job_async(seconds):
+async def io_job_async(seconds: float) -> None:
     await asyncio.sleep(seconds)  # hands control back to the event loop while waiting
 
 
-async def in_coroutines(job, args):  # one thread, one event loop
+# one thread, one event loop
+async def in_coroutines(job: Callable[..., Awaitable[None]], args: Sequence[float]) -> None:
     await asyncio.gather(*(job(arg) for arg in args))
 
 
-def timed(label, run):
+def timed(label: str, run: Callable[[], object]) -> None:
     start = time.perf_counter()
     run()
     measure(label, time.perf_counter() - start)
 
 
-def run_all(kind, job, job_async, args, threads, processes):
+def run_all(
+    kind: str,
+    job: Callable[..., object],
+    job_async: Callable[..., Awaitable[None]],
+    args: Sequence[float],
+    threads: Executor,
+    processes: Executor,
+) -> None:
     timed(f"{kind}/sequential", lambda: [job(arg) for arg in args])
     timed(f"{kind}/threads", lambda: list(threads.map(job, args)))
     timed(f"{kind}/processes", lambda: list(processes.map(job, args)))
     timed(f"{kind}/asyncio", lambda: asyncio.run(in_coroutines(job_async, args)))
 
 
-def main(tasks=4, millions=5, wait=0.1, rounds=2):
+def main(tasks: int = 4, millions: int = 5, wait: float = 0.1, rounds: int = 2) -> None:
     with (
         ThreadPoolExecutor(tasks) as threads,
         ProcessPoolExecutor(tasks, mp_context=get_context("spawn")) as processes,
@@ -53,6 +62,7 @@ def main(tasks=4, millions=5, wait=0.1, rounds=2):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Mode  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -92,5 +102,5 @@ ABOUT = Scenario(
         Param("wait", "float", 0.1, "Seconds each I/O job waits.", 0.01, 2.0),
         Param("rounds", "int", 2, "Times each variant runs (the best counts).", 1, 5),
     ),
-    modes=("free",),
+    modes=(Mode.FREE,),
 )

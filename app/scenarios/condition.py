@@ -1,16 +1,16 @@
 from app.instrument import Condition, Shared, Thread, sleep
 
 
-def main(items=6, consumers=2, timeout=0.1, recheck=True):
+def main(items: int = 6, consumers: int = 2, timeout: float = 0.1, recheck: bool = True) -> None:
     changed = Condition(name="changed")
     buffer = Shared("buffer", ())  # the shared list of items (a tuple: replaced, not mutated)
 
-    def put(item):
+    def put(item: int | None) -> None:
         with changed:
             buffer.value += (item,)
             changed.notify()  # wake one waiting consumer
 
-    def produce():
+    def produce() -> None:
         sleep(0.15)  # a slow start: the consumers' first waits time out
         for item in range(1, items + 1):
             put(item)
@@ -18,7 +18,7 @@ def main(items=6, consumers=2, timeout=0.1, recheck=True):
         for _ in range(consumers):
             put(None)  # one "stop" sign per consumer
 
-    def consume():
+    def consume() -> None:
         while True:
             with changed:
                 if recheck:
@@ -41,6 +41,7 @@ def main(items=6, consumers=2, timeout=0.1, recheck=True):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -80,5 +81,5 @@ ABOUT = Scenario(
         Param("timeout", "float", 0.1, "Seconds a consumer waits before re-checking.", 0.01, 2.0),
         Param("recheck", "bool", True, "Re-check in a while loop (false: a single if)."),
     ),
-    goals=("any_failure",),
+    goals=(Goal.ANY_FAILURE,),
 )

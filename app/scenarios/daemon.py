@@ -1,15 +1,15 @@
 from app.instrument import Thread, io, sleep
 
 
-def main(work=0.5, beat=0.1):
-    def log_heartbeat():
+def main(work: float = 0.5, beat: float = 0.1) -> None:
+    def log_heartbeat() -> None:
         beats = 0
         while True:  # a background loop that never ends by itself
             beats += 1
             print(f"logger: heartbeat {beats}")
             sleep(beat)
 
-    def save_files():
+    def save_files() -> None:
         io(work, "write files")  # must not be cut off half-way
         print("worker: files saved")
 

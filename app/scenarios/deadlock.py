@@ -1,11 +1,11 @@
 from app.instrument import Lock, Thread, sleep
 
 
-def main(pause=0.05):
+def main(pause: float = 0.05) -> None:
     lock_a = Lock(name="lock_a")
     lock_b = Lock(name="lock_b")
 
-    def transfer(first, second):
+    def transfer(first: Lock, second: Lock) -> None:
         with first:
             sleep(pause)  # meanwhile the other thread takes its first lock
             with second:  # … which is this one: each waits for the other
@@ -20,6 +20,7 @@ def main(pause=0.05):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -60,6 +61,6 @@ ABOUT = Scenario(
             1.0,
         ),
     ),
-    goals=("deadlock",),
+    goals=(Goal.DEADLOCK,),
     fixed_by="deadlock-ordered",
 )

@@ -1,13 +1,13 @@
 from app.instrument import Lock, Thread, sleep
 
 
-def main(pause=0.05, rounds=3):
+def main(pause: float = 0.05, rounds: int = 3) -> None:
     lock_a = Lock(name="lock_a")
     lock_b = Lock(name="lock_b")
 
     order = [lock_a, lock_b]  # the one global order every thread follows
 
-    def transfer(x, y):
+    def transfer(x: Lock, y: Lock) -> None:
         first, second = sorted((x, y), key=order.index)  # the fix: a before b, always
         for _ in range(rounds):
             with first:
@@ -24,6 +24,7 @@ def main(pause=0.05, rounds=3):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -54,5 +55,5 @@ ABOUT = Scenario(
         Param("pause", "float", 0.05, "Seconds between the two acquires.", 0.0, 1.0),
         Param("rounds", "int", 3, "Transfers each thread makes.", 1, 50),
     ),
-    goals=("deadlock",),
+    goals=(Goal.DEADLOCK,),
 )

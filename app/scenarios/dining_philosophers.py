@@ -3,12 +3,12 @@ from contextlib import nullcontext
 from app.instrument import Lock, Semaphore, Thread, io, sleep
 
 
-def main(philosophers=5, meals=3, fix="none", reach=0.05):
+def main(philosophers: int = 5, meals: int = 3, fix: str = "none", reach: float = 0.05) -> None:
     forks = [Lock(name=f"fork{i}") for i in range(philosophers)]
     # fix="waiter": at most n-1 may sit at the table, so one of them can always eat
     seats = Semaphore(philosophers - 1, name="waiter") if fix == "waiter" else nullcontext()
 
-    def dine(i):
+    def dine(i: int) -> None:
         left, right = forks[i], forks[(i + 1) % philosophers]
         if fix == "ordered":
             left, right = sorted((left, right), key=forks.index)  # lower number first
@@ -27,6 +27,7 @@ def main(philosophers=5, meals=3, fix="none", reach=0.05):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -79,5 +80,5 @@ ABOUT = Scenario(
             choices=("none", "ordered", "waiter"),
         ),
     ),
-    goals=("deadlock",),
+    goals=(Goal.DEADLOCK,),
 )

@@ -1,10 +1,10 @@
 from app.instrument import Event, Thread, io, sleep
 
 
-def main(workers=3, steps=4, timeout=0.1):
+def main(workers: int = 3, steps: int = 4, timeout: float = 0.1) -> None:
     go = Event(name="go")  # a flag threads can wait for: starts cleared
 
-    def work(name):
+    def work(name: str) -> None:
         for step in range(1, steps + 1):
             while not go.wait(timeout):  # True once set; False when the timeout expires
                 print(f"{name}: no signal yet, still waiting")

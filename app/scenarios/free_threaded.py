@@ -1,27 +1,28 @@
 import sys
 import sysconfig
 import time
+from collections.abc import Callable
 
 from app.instrument import Thread, measure
 
 
-def count_down(n):  # pure Python arithmetic: CPU-bound
+def count_down(n: int) -> None:  # pure Python arithmetic: CPU-bound
     while n > 0:
         n -= 1
 
 
-def timed(run, *args):
+def timed(run: Callable[..., None], *args: object) -> float:
     start = time.perf_counter()
     run(*args)
     return time.perf_counter() - start
 
 
-def in_sequence(tasks, n):
+def in_sequence(tasks: int, n: int) -> None:
     for _ in range(tasks):
         count_down(n)
 
 
-def in_threads(tasks, n):
+def in_threads(tasks: int, n: int) -> None:
     workers = [Thread(target=count_down, args=(n,), name=f"T{i + 1}") for i in range(tasks)]
     for worker in workers:
         worker.start()
@@ -29,7 +30,7 @@ def in_threads(tasks, n):
         worker.join()
 
 
-def main(threads=4, millions=5, rounds=2):
+def main(threads: int = 4, millions: int = 5, rounds: int = 2) -> None:
     n = millions * 1_000_000
     free_threaded_build = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
     gil_enabled = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
@@ -44,6 +45,7 @@ def main(threads=4, millions=5, rounds=2):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Mode  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -81,5 +83,5 @@ ABOUT = Scenario(
         Param("millions", "int", 5, "Millions of loop steps per task.", 1, 50),
         Param("rounds", "int", 2, "Times each variant runs (the best counts).", 1, 5),
     ),
-    modes=("free",),
+    modes=(Mode.FREE,),
 )

@@ -2,18 +2,23 @@ import statistics
 import sys
 import time
 from multiprocessing import Pipe, get_context
+from multiprocessing.connection import Connection
 
 from app.instrument import Event, Thread, measure
 
 
-def echo_server(conn, delay):  # runs in its own process: it never needs our GIL
+def echo_server(
+    conn: Connection, delay: float
+) -> None:  # runs in its own process: it never needs our GIL
     while (message := conn.recv()) is not None:
         time.sleep(delay)  # the server takes a moment to answer
         conn.send(message)
 
 
-def ping(conn, rounds, label):  # the I/O-bound thread: tiny requests, waits for replies
-    latencies = []
+def ping(
+    conn: Connection, rounds: int, label: str
+) -> None:  # the I/O-bound thread: tiny requests, waits for replies
+    latencies: list[float] = []
     for i in range(rounds):
         start = time.perf_counter()
         conn.send(i)
@@ -22,12 +27,14 @@ def ping(conn, rounds, label):  # the I/O-bound thread: tiny requests, waits for
     measure(label, statistics.median(latencies) * 1e6, unit="µs")
 
 
-def spin(stop):  # the CPU-bound thread: never blocks, so never gives the GIL up willingly
+def spin(
+    stop: Event,
+) -> None:  # the CPU-bound thread: never blocks, so never gives the GIL up willingly
     while not stop.is_set():
         sum(i * i for i in range(1000))
 
 
-def main(rounds=100, server_us=200):
+def main(rounds: int = 100, server_us: int = 200) -> None:
     measure("switch interval", sys.getswitchinterval() * 1e6, unit="µs")
     conn, their_end = Pipe()  # a socket pair under the hood
     spawn = get_context("spawn")  # a fresh interpreter: the safe start beside threads
@@ -51,6 +58,7 @@ def main(rounds=100, server_us=200):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Mode  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -86,5 +94,5 @@ ABOUT = Scenario(
         Param("rounds", "int", 100, "Requests per measurement.", 10, 1000),
         Param("server_us", "int", 200, "Microseconds the server takes to answer.", 0, 5000),
     ),
-    modes=("free",),
+    modes=(Mode.FREE,),
 )

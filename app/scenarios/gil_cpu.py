@@ -1,29 +1,30 @@
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_context
 
 from app.instrument import Shared, Thread, measure
 
 
-def count_down(n):  # pure Python arithmetic: CPU-bound, holds the GIL while it runs
+def count_down(n: int) -> None:  # pure Python arithmetic: CPU-bound, holds the GIL while it runs
     while n > 0:
         n -= 1
 
 
-def crunch(progress, n, chunks=10):
+def crunch(progress: Shared, n: int, chunks: int = 10) -> None:
     for chunk in range(1, chunks + 1):
         count_down(n // chunks)
         progress.value = chunk  # a visible tick: shows which thread ran when
 
 
-def in_sequence(tasks, n):
+def in_sequence(tasks: int, n: int) -> None:
     for i in range(1, tasks + 1):
         crunch(Shared(f"task{i}", 0), n)  # one after another, in main
 
 
-def in_threads(tasks, n):
+def in_threads(tasks: int, n: int) -> None:
     threads = [
         Thread(target=crunch, args=(Shared(f"T{i}", 0), n), name=f"T{i}")
         for i in range(1, tasks + 1)
@@ -34,19 +35,21 @@ def in_threads(tasks, n):
         thread.join()
 
 
-def in_processes(pool, tasks, n):  # each process has its own interpreter, and its own GIL
+def in_processes(
+    pool: Executor, tasks: int, n: int
+) -> None:  # each process has its own interpreter, and its own GIL
     list(pool.map(count_down, [n] * tasks))
 
 
-def timed(run, *args):
+def timed(run: Callable[..., None], *args: object) -> float:
     start = time.perf_counter()
     run(*args)
     return time.perf_counter() - start
 
 
-def main(tasks=4, millions=5, rounds=2):
+def main(tasks: int = 4, millions: int = 5, rounds: int = 2) -> None:
     n = millions * 1_000_000
-    measure("cores", os.cpu_count(), unit="cores")
+    measure("cores", os.cpu_count() or 1, unit="cores")
     measure("GIL enabled", int(getattr(sys, "_is_gil_enabled", lambda: True)()), unit="flag")
     # "spawn": fresh interpreters, the safe way to start processes from a threaded program
     with ProcessPoolExecutor(tasks, mp_context=get_context("spawn")) as pool:
@@ -58,6 +61,7 @@ def main(tasks=4, millions=5, rounds=2):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Mode  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -98,5 +102,5 @@ ABOUT = Scenario(
         Param("millions", "int", 5, "Millions of loop steps per task.", 1, 50),
         Param("rounds", "int", 2, "Times each variant runs (the best counts).", 1, 5),
     ),
-    modes=("free",),
+    modes=(Mode.FREE,),
 )

@@ -3,11 +3,11 @@ import time
 from app.instrument import Thread, io, measure
 
 
-def fetch(page, latency):
+def fetch(page: int, latency: float) -> None:
     io(latency, f"GET /page/{page}")  # waiting for the network releases the GIL
 
 
-def main(requests=8, latency=0.2):
+def main(requests: int = 8, latency: float = 0.2) -> None:
     start = time.perf_counter()
     for page in range(1, requests + 1):
         fetch(page, latency)  # one after another: the waits add up
@@ -26,6 +26,7 @@ def main(requests=8, latency=0.2):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Mode  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -59,5 +60,5 @@ ABOUT = Scenario(
         Param("requests", "int", 8, "Requests (and threads).", 1, 32),
         Param("latency", "float", 0.2, "Seconds each request waits.", 0.01, 2.0),
     ),
-    modes=("free",),
+    modes=(Mode.FREE,),
 )

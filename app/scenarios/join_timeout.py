@@ -1,8 +1,8 @@
 from app.instrument import Thread, io
 
 
-def main(job=1.0, patience=0.3):
-    def download():
+def main(job: float = 1.0, patience: float = 0.3) -> None:
+    def download() -> None:
         io(job, "download report.pdf")  # a slow job
         print("worker: download finished")
 

@@ -1,10 +1,10 @@
 from app.instrument import Lock, Thread, sleep
 
 
-def main(nap=0.1, hold=0.2):
+def main(nap: float = 0.1, hold: float = 0.2) -> None:
     lock = Lock(name="lock")
 
-    def work():
+    def work() -> None:
         sleep(nap)  # Blocked: sleeping, until the time is up
         with lock:  # Blocked: main holds the lock, until it releases it
             print("worker: got the lock")

@@ -1,11 +1,11 @@
 from app.instrument import Lock, Shared, Thread
 
 
-def main(depth=4):
+def main(depth: int = 4) -> None:
     lock = Lock(name="lock")
     visited = Shared("visited", 0)
 
-    def visit(level):
+    def visit(level: int) -> None:
         with lock:  # a plain Lock: the second acquire waits for... its own holder
             visited.value += 1
             if level < depth:
@@ -18,6 +18,7 @@ def main(depth=4):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -46,6 +47,6 @@ ABOUT = Scenario(
     talking_point="Can a thread deadlock alone? Yes: by acquiring a non-reentrant lock "
     "it already holds.",
     params=(Param("depth", "int", 4, "Recursion depth.", 1, 50),),
-    goals=("deadlock",),
+    goals=(Goal.DEADLOCK,),
     fixed_by="rlock",
 )

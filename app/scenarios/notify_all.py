@@ -1,11 +1,11 @@
 from app.instrument import Condition, Shared, Thread, sleep
 
 
-def main(waiters=4, wake="notify", patience=0.5):
+def main(waiters: int = 4, wake: str = "notify", patience: float = 0.5) -> None:
     gate = Condition(name="gate")
     is_open = Shared("is_open", False)
 
-    def wait_at_gate():
+    def wait_at_gate() -> None:
         with gate:
             # wait_for re-checks the predicate after each wake-up, up to `patience` seconds
             if gate.wait_for(lambda: is_open.value, timeout=patience):

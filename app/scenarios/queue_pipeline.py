@@ -1,14 +1,14 @@
 from app.instrument import Queue, Thread, io
 
 
-def main(items=8, producers=2, consumers=2, maxsize=3):
+def main(items: int = 8, producers: int = 2, consumers: int = 2, maxsize: int = 3) -> None:
     jobs = Queue(maxsize=maxsize, name="jobs")  # put() blocks while it holds maxsize items
 
-    def produce(name):
+    def produce(name: str) -> None:
         for i in range(1, items + 1):
             jobs.put(f"{name}-{i}")  # blocks while the queue is full
 
-    def consume():
+    def consume() -> None:
         while True:
             job = jobs.get()  # blocks while the queue is empty
             if job is None:  # the stop sign

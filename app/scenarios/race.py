@@ -3,13 +3,13 @@ import sys
 from app.instrument import Shared, Thread
 
 
-def main(threads=4, iterations=1000, switch_interval_us=100):
+def main(threads: int = 4, iterations: int = 1000, switch_interval_us: int = 100) -> None:
     # CPython lets a thread run for a whole time slice (5 ms by default) before it
     # switches; a short slice makes the unlucky switch below happen in seconds.
     sys.setswitchinterval(switch_interval_us / 1_000_000)
     counter = Shared("counter", 0)
 
-    def work():
+    def work() -> None:
         for _ in range(iterations):
             value = counter.value  # read …
             counter.value = value + 1  # … then write: another thread may run in between
@@ -23,6 +23,7 @@ def main(threads=4, iterations=1000, switch_interval_us=100):
 
 
 # ---- about this scenario (metadata for the page; not part of the demo) ----
+from app.contract import Goal  # noqa: E402
 from app.scenarios.registry import Param, Scenario  # noqa: E402
 
 ABOUT = Scenario(
@@ -60,6 +61,6 @@ ABOUT = Scenario(
             5000,
         ),
     ),
-    goals=("lost_update",),
+    goals=(Goal.LOST_UPDATE,),
     fixed_by="race-locked",
 )

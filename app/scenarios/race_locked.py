@@ -3,12 +3,12 @@ import sys
 from app.instrument import Lock, Shared, Thread
 
 
-def main(threads=4, iterations=1000, switch_interval_us=100):
+def main(threads: int = 4, iterations: int = 1000, switch_interval_us: int = 100) -> None:
     sys.setswitchinterval(switch_interval_us / 1_000_000)
     counter = Shared("counter", 0)
     lock = Lock(name="lock")
 
-    def work():
+    def work() -> None:
         for _ in range(iterations):
             with lock:  # only one thread at a time between the read and the write
                 value = counter.value

@@ -4,14 +4,14 @@ from app.instrument import Condition, Shared, Thread, io, sleep
 class ReadWriteLock:
     """Many readers at once, or one writer alone."""
 
-    def __init__(self, prefer_writers):
+    def __init__(self, prefer_writers: bool) -> None:
         self.prefer_writers = prefer_writers
         self.changed = Condition(name="rw")
         self.readers = Shared("readers", 0)  # readers inside now
         self.writing = Shared("writing", False)  # is a writer inside?
         self.writers_waiting = Shared("writers_waiting", 0)
 
-    def acquire_read(self):
+    def acquire_read(self) -> None:
         with self.changed:
             # readers-first: only a writer inside stops a reader; writers-first: a writer
             # waiting at the door stops new readers too
@@ -19,13 +19,13 @@ class ReadWriteLock:
                 self.changed.wait()
             self.readers.value += 1
 
-    def release_read(self):
+    def release_read(self) -> None:
         with self.changed:
             self.readers.value -= 1
             if self.readers.value == 0:
                 self.changed.notify_all()  # the last reader out lets a writer in
 
-    def acquire_write(self):
+    def acquire_write(self) -> None:
         with self.changed:
             self.writers_waiting.value += 1
             while self.writing.value or self.readers.value:
@@ -33,16 +33,16 @@ class ReadWriteLock:
             self.writers_waiting.value -= 1
             self.writing.value = True
 
-    def release_write(self):
+    def release_write(self) -> None:
         with self.changed:
             self.writing.value = False
             self.changed.notify_all()
 
 
-def main(readers=4, reads=6, prefer="readers"):
+def main(readers: int = 4, reads: int = 6, prefer: str = "readers") -> None:
     rw = ReadWriteLock(prefer_writers=(prefer == "writers"))
 
-    def read(i):
+    def read(i: int) -> None:
         sleep(0.015 * i)  # staggered: there is nearly always someone reading
         for _ in range(reads):
             rw.acquire_read()
@@ -50,7 +50,7 @@ def main(readers=4, reads=6, prefer="readers"):
             rw.release_read()
             sleep(0.01)
 
-    def write():
+    def write() -> None:
         sleep(0.05)  # arrives while the readers are busy
         rw.acquire_write()
         io(0.03, "update the table")

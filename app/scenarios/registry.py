@@ -17,6 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from app.contract import Goal, Mode
+
 ABOUT_MARKER = "# ---- about this scenario"
 
 # Registry order is the order of the home page: (module name, id).
@@ -156,8 +158,8 @@ class Scenario:
     look_for: tuple[str, ...]  # what to watch while it runs
     params: tuple[Param, ...] = ()
     talking_point: str = ""  # the interview question it answers, if one fits
-    modes: tuple[str, ...] = ("free", "controlled")
-    goals: tuple[str, ...] = ()  # what "Break it" may look for: deadlock, lost_update…
+    modes: tuple[Mode, ...] = tuple(Mode)
+    goals: tuple[Goal, ...] = ()  # what "Break it" may look for
     fixed_by: str = ""  # id of the scenario that shows the fix
     extra: dict[str, Any] = field(default_factory=dict)
 

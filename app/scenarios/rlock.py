@@ -1,11 +1,11 @@
 from app.instrument import RLock, Shared, Thread
 
 
-def main(depth=4, threads=2):
+def main(depth: int = 4, threads: int = 2) -> None:
     lock = RLock(name="rlock")
     visited = Shared("visited", 0)
 
-    def visit(level):
+    def visit(level: int) -> None:
         with lock:  # the owner may take it again: an RLock counts how deep it is held
             visited.value += 1
             if level < depth:

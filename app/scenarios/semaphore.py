@@ -1,10 +1,10 @@
 from app.instrument import Semaphore, Thread, io
 
 
-def main(workers=10, connections=3, query=0.1):
+def main(workers: int = 10, connections: int = 3, query: float = 0.1) -> None:
     pool = Semaphore(connections, name="pool")  # one permit per database connection
 
-    def run_query(i):
+    def run_query(i: int) -> None:
         with pool:  # takes a permit; waits while all of them are taken
             io(query, f"SELECT … (request {i})")
         # leaving the with-block gives the permit back and wakes one waiting worker

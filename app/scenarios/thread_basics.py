@@ -1,7 +1,7 @@
 from app.instrument import Thread, sleep
 
 
-def greet(who, steps):
+def greet(who: str, steps: int) -> None:
     for step in range(1, steps + 1):
         print(f"{who}: step {step}")
         sleep(0.02)  # pretend to work; the other thread runs meanwhile
@@ -10,20 +10,20 @@ def greet(who, steps):
 class Greeter(Thread):
     """The second way: subclass Thread and put the thread's body in run()."""
 
-    def __init__(self, steps):
+    def __init__(self, steps: int) -> None:
         super().__init__(name="from-subclass")
         self.steps = steps
 
-    def run(self):  # start() calls this in the new thread
+    def run(self) -> None:  # start() calls this in the new thread
         greet(self.name, self.steps)
 
 
 class BrokenGreeter(Greeter):
-    def start(self):  # wrong: overriding start() skips Thread.start()
+    def start(self) -> None:  # wrong: overriding start() skips Thread.start()
         self.run()  # so the body runs here, in the caller's thread
 
 
-def main(steps=3, override_start=False):
+def main(steps: int = 3, override_start: bool = False) -> None:
     # The first way: hand a target function (and its args) to Thread.
     by_target = Thread(target=greet, args=("from-target", steps), name="from-target")
     by_subclass = BrokenGreeter(steps) if override_start else Greeter(steps)

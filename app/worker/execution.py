@@ -1,6 +1,6 @@
 """Running a scenario as a program would run (standard library only).
 
-Shared by the streaming worker (``worker.py``) and in-process trials (``trial.py``):
+Shared by the streaming worker (``runner.py``) and in-process trials (``trial.py``):
 build the run's recorder, hook and runtime from a spec; run the scenario's ``main`` as
 the run's MainThread; wait for non-daemon threads as the interpreter does at shutdown;
 list the daemon threads that shutdown cuts off.
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from app.contract import Granularity, Mode, Status
 from app.instrument.bytecode import BytecodeStepper
 from app.instrument.events import DEAD, NEW, RUNNABLE
 from app.instrument.hooks import FreeHook, Hook
@@ -29,7 +30,7 @@ def build_runtime(spec: dict[str, Any], control: RunControl, entry: Callable[...
     ``control``."""
     limits = spec["limits"]
     hook: Hook
-    if spec["mode"] == "controlled":
+    if spec["mode"] == Mode.CONTROLLED:
         hook = make_scheduler(spec, control)
         clock: Callable[[], float] = hook.clock
     else:
@@ -37,14 +38,14 @@ def build_runtime(spec: dict[str, Any], control: RunControl, entry: Callable[...
 
     def on_limit(seq: int) -> None:
         control.finish(
-            "failed",
+            Status.FAILED,
             f"The run was stopped after {limits['max_events']:,} events (the event limit). "
             "Try fewer threads or iterations.",
         )
 
     recorder = Recorder(clock, limits["max_events"], on_limit)
     rt = Runtime(recorder, hook, recorder.now, limits["max_threads"])
-    if isinstance(hook, Scheduler) and spec["options"].get("granularity") == "bytecode":
+    if isinstance(hook, Scheduler) and spec["options"].get("granularity") == Granularity.BYTECODE:
         _step_bytecodes(rt, hook, entry)
     return rt
 
@@ -59,7 +60,7 @@ def _step_bytecodes(rt: Runtime, scheduler: Scheduler, entry: Callable[..., Any]
 
 def run_main(
     rt: Runtime, entry: Callable[..., Any], params: dict[str, Any]
-) -> tuple[str, str | None]:
+) -> tuple[Status, str | None]:
     """Run ``entry(**params)`` as the run's MainThread in the calling OS thread, then
     wait for the non-daemon threads.  Returns (status, message) if the run gets that far
     (a deadlock or a limit ends it from elsewhere first)."""
@@ -71,14 +72,15 @@ def run_main(
     rt.emit("start", state=RUNNABLE, info=main, line=None)
     hook.starting(rt, main)
     hook.begin(rt, main)
-    status, message = "finished", None
+    status: Status = Status.FINISHED
+    message: str | None = None
     detail: dict[str, Any] = {}
     try:
         entry(**params)
     except RunOver:
         raise  # the run was ended from elsewhere (a trial's deadlock): just unwind
     except BaseException as exc:  # the scenario's own failure: reported, not raised
-        status, message = "failed", f"The scenario raised {type(exc).__name__}: {exc}"
+        status, message = Status.FAILED, f"The scenario raised {type(exc).__name__}: {exc}"
         detail = {
             "error": f"{type(exc).__name__}: {exc}",
             "traceback": "".join(traceback.format_exception(exc)),
@@ -92,21 +94,21 @@ def run_main(
     if waiting:  # the interpreter waits for these before the process ends
         detail["waiting_for"] = waiting
     rt.emit("exit", detail=detail, state=DEAD, info=main, line=None)
-    main.done.release()
+    main.ended.release()
     hook.end(rt, main)
     # As the interpreter does at shutdown: wait for every started non-daemon thread.
     for info in list(rt.threads):
         if not info.daemon and info.state != NEW:
-            info.done.acquire()
-            info.done.release()
+            info.ended.acquire()
+            info.ended.release()
     return status, message
 
 
-def cut_off(rt: Runtime, status: str) -> list[Final]:
+def cut_off(rt: Runtime, status: Status) -> list[Final]:
     """Daemon threads still alive when a run finishes are cut off, as at interpreter
     shutdown.  Any other ending freezes the picture as it was: a deadlocked run's
     threads stay Blocked for the class to see."""
-    if status != "finished":
+    if status != Status.FINISHED:
         return []
     rt.reap_adopted()
     return [

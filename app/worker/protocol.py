@@ -7,10 +7,12 @@
                                 an event (contract v1; the line starts with '{"seq":')
                                 or a message {"msg": "ready" | "done" | "error", ...}
 
-``done`` carries {"status": "finished" | "deadlocked" | "failed" | "cancelled",
-"message": str | null, "python": "3.11.7", "facts": {...}}.  A worker that exits without
-``done`` crashed; the manager decides the run's status then (failed / timed_out).
-The worker never writes the ``end`` event: the manager does, after analysis.
+``done`` carries {"status": one of ``contract.WORKER_ENDINGS``, "message": str | null,
+"python": "3.11.7", "facts": {...}}.  A worker that exits without ``done`` crashed; the
+manager decides the run's status then.  Under manual stepping the scheduler also sends
+``waiting`` and ``rejected`` (``app/instrument/scheduler.py``).  The worker never writes
+the ``end`` event: the manager does, after analysis.  The searcher
+(``app/worker/searcher.py``) speaks the same way: ``progress`` now and then, ``done`` last.
 """
 
 from __future__ import annotations
@@ -21,22 +23,28 @@ from typing import Any, BinaryIO, TypedDict
 
 EVENT_PREFIX = b'{"seq":'
 
+# Message names (``msg``) and commands (``cmd``): this protocol's words, spelled here.
+READY, DONE, ERROR, PROGRESS = "ready", "done", "error", "progress"
+STOP, STEP = "stop", "step"
+
 
 class Limits(TypedDict):
-    wall_time: float  # seconds of wall-clock time before the manager kills the run
-    max_events: int  # the worker stops the run after this many events
-    max_threads: int  # Thread.start() past this raises RuntimeError in the scenario
-    idle_time: float  # manual stepping: seconds without a step before the run is cancelled
+    """``contract.RunLimits`` on the wire."""
+
+    wall_time: float
+    max_events: int
+    max_threads: int
+    idle_time: float
 
 
 class RunSpec(TypedDict, total=False):
     scenario: str
     module: str  # the scenario's module, so the worker imports only that one
     params: dict[str, Any]
-    mode: str  # "free" | "controlled"
+    mode: str  # a contract.Mode
     seed: int
-    policy: str  # "random" | "round_robin" | "pct" | "manual"
-    options: dict[str, Any]  # e.g. {"granularity": "operation", "depth": 3}
+    policy: str  # a contract.Policy
+    options: dict[str, Any]  # e.g. granularity (a contract.Granularity), depth, choices
     limits: Limits
 
 

@@ -4,8 +4,9 @@
 
 See ``protocol.py`` for the pipe.  The process exists for one run: a deadlocked thread
 can never be killed, so the process is the unit the manager kills.  The worker ends the
-run itself when the scenario ends, when every thread is stuck (the free-mode deadlock
-watchdog), at the event limit, or on a ``stop`` command; it always finishes with
+run itself when the scenario ends, on a deadlock (the scheduler sees one at once in
+controlled mode; in free mode a watchdog sees every thread stuck), when a controlled run
+stalls, at the event limit, or on a ``stop`` command; it always finishes with
 ``os._exit`` so threads left behind (daemons, deadlocked ones) cannot keep it alive.
 """
 
@@ -19,12 +20,23 @@ import threading
 import time
 from typing import Any, BinaryIO
 
+from app.contract import Status
 from app.instrument import runtime
-from app.instrument.events import BLOCKED, DEAD, NEW
+from app.instrument.events import BLOCKED, DEAD, NEW, RUNNING
 from app.instrument.runtime import Runtime, ThreadInfo
+from app.instrument.scheduler import Scheduler
 from app.scenarios import registry
 from app.worker.execution import OutputCapture, build_runtime, cut_off, run_main
-from app.worker.protocol import RunSpec, encode_message, take_stdout
+from app.worker.protocol import (
+    DONE,
+    ERROR,
+    READY,
+    STEP,
+    STOP,
+    RunSpec,
+    encode_message,
+    take_stdout,
+)
 
 FLUSH_INTERVAL = 0.01  # seconds between event batches on the pipe
 WATCHDOG_INTERVAL = 0.05
@@ -49,7 +61,7 @@ class Worker:
         self.recorder = self.rt.recorder
 
     def run(self) -> None:
-        self.send_message("ready", python=platform.python_version())
+        self.send_message(READY, python=platform.python_version())
         threading.Thread(target=self._writer, name="threadlab-writer", daemon=True).start()
         threading.Thread(target=self._commands, name="threadlab-commands", daemon=True).start()
         threading.Thread(target=self._watchdog, name="threadlab-watchdog", daemon=True).start()
@@ -58,18 +70,18 @@ class Worker:
         status, message = run_main(self.rt, self.entry, self.params)
         self.finish(status, message)
 
-    def finish(self, status: str, message: str | None, **facts: Any) -> None:
+    def finish(self, status: Status, message: str | None, **facts: Any) -> None:
         """End the run: seal the log, flush it, report, exit.  Callable from any thread,
         once; later calls wait for the process to end."""
         if not self._finish_lock.acquire(blocking=False):
             self._stopped.wait()
             return
-        if self.hook.controlled:
+        if isinstance(self.hook, Scheduler):
             facts = {**self.hook.facts(), **facts}
         self._stopped.set()
         last = cut_off(self.rt, status)
         done = encode_message(
-            "done", status=status, message=message, python=platform.python_version(), facts=facts
+            DONE, status=status, message=message, python=platform.python_version(), facts=facts
         )
         # Under the pipe's lock: a batch the writer thread is still encoding goes out
         # first, and nothing after the seal.  (Regression: the seal used to overtake an
@@ -116,12 +128,12 @@ class Worker:
                 command = json.loads(line)
             except ValueError:
                 continue
-            if command.get("cmd") == "stop":
-                self.finish("cancelled", "The run was cancelled by its creator.")
-            elif command.get("cmd") == "step" and hasattr(self.hook, "step"):
+            if command.get("cmd") == STOP:
+                self.finish(Status.CANCELLED, "The run was cancelled by its creator.")
+            elif command.get("cmd") == STEP and isinstance(self.hook, Scheduler):
                 self.hook.step(str(command.get("thread", "")))
         # stdin closed: the manager is gone or wants us gone.
-        self.finish("cancelled", "The run manager closed the worker's input.")
+        self.finish(Status.CANCELLED, "The run manager closed the worker's input.")
 
     def _watchdog(self) -> None:
         """Ends runs that can no longer progress on their own.  Free mode: every live
@@ -131,19 +143,20 @@ class Worker:
         last_seen, quiet_since = -1, time.monotonic()
         while not self._stopped.wait(WATCHDOG_INTERVAL):
             seen = self.recorder.recorded()
-            if seen != last_seen or getattr(self.hook, "awaiting_step", False):
+            stepping = isinstance(self.hook, Scheduler) and self.hook.awaiting_step
+            if seen != last_seen or stepping:
                 last_seen, quiet_since = seen, time.monotonic()
                 continue
             quiet = time.monotonic() - quiet_since
             if self.hook.controlled:
                 if quiet >= CONTROLLED_STALL:
-                    self.finish("failed", _stall_message(self.rt))
+                    self.finish(Status.FAILED, _stall_message(self.rt))
                 continue
             stuck = _all_stuck(self.rt.threads)
             if stuck and quiet >= DEADLOCK_QUIET:
                 names = ", ".join(t.name for t in stuck)
                 self.finish(
-                    "deadlocked",
+                    Status.DEADLOCKED,
                     f"Deadlock: every live thread ({names}) is blocked forever on a lock, "
                     "condition or queue, and nothing can wake it.",
                 )
@@ -166,7 +179,7 @@ def _all_stuck(threads: list[ThreadInfo]) -> list[ThreadInfo]:
 
 
 def _stall_message(rt: Runtime) -> str:
-    running = [t.name for t in rt.threads if t.state == "Running"]
+    running = [t.name for t in rt.threads if t.state == RUNNING]
     who = running[0] if running else "A thread"
     return (
         f"{who} ran for {CONTROLLED_STALL:g} s without a traced operation. Under the "
@@ -182,12 +195,12 @@ def main() -> None:
         spec: RunSpec = json.loads(line)
         worker = Worker(spec, out)
     except Exception as exc:
-        out.write(encode_message("error", message=f"Bad run spec: {exc}"))
+        out.write(encode_message(ERROR, message=f"Bad run spec: {exc}"))
         os._exit(2)
     try:
         worker.run()
     except Exception as exc:
-        worker.finish("failed", f"The worker failed: {type(exc).__name__}: {exc}")
+        worker.finish(Status.FAILED, f"The worker failed: {type(exc).__name__}: {exc}")
 
 
 if __name__ == "__main__":

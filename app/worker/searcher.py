@@ -2,14 +2,15 @@
 
     python -m app.worker.searcher     spec on stdin, messages on stdout
 
-Spec: {"scenario", "params", "goal": deadlock | lost_update | any_failure,
-"policy": random | pct | mixed, "budget": tries, "first_seed": int}.  Messages, one JSON
-object a line: {"msg": "progress", "tries", "budget"} now and then, and last
-{"msg": "done", "found": bool, "seed", "policy", "tries", "verdict", "message"}.
+Spec: {"scenario", "params", "goal": a ``contract.Goal``, "policy": a
+``contract.SearchPolicy``, "budget": tries, "options", "first_seed": int}.  Messages, one
+JSON object a line: {"msg": "progress", "tries", "budget"} now and then, and last
+{"msg": "done", "found": bool, "seed", "policy", "tries", "options", "verdict",
+"message"}.
 
-All tries run in this one process (``trial.py``).  ``mixed`` alternates seeded random
-and PCT: random finds small lock-order deadlocks and lost updates most often, PCT the
-ordering bugs with a long gap that random almost never hits.
+All tries run in this one process (``trial.py``).  ``SearchPolicy.MIXED`` alternates
+seeded random and PCT: random finds small lock-order deadlocks and lost updates most
+often, PCT the ordering bugs with a long gap that random almost never hits.
 """
 
 from __future__ import annotations
@@ -17,23 +18,24 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from app.analysis import conclude
 from app.analysis.goals import reached
+from app.contract import Policy, SearchPolicy
 from app.scenarios import registry
-from app.worker.protocol import encode_message, take_stdout
+from app.worker.protocol import DONE, PROGRESS, encode_message, take_stdout
 from app.worker.trial import run_trial
 
 PROGRESS_EVERY = 10
-MAX_PARKED_THREADS = 2000  # threads left parked by deadlocked tries before we stop
+MIN_PCT_STEPS = 50  # PCT's first estimate of a run's length, before a try has shown it
 
 
 def policy_for(policy: str, attempt: int) -> str:
-    if policy == "mixed":
-        return "random" if attempt % 2 == 0 else "pct"
+    """The run policy of try number ``attempt`` (from 0) of a search with ``policy``."""
+    if policy == SearchPolicy.MIXED:
+        return Policy.RANDOM if attempt % 2 == 0 else Policy.PCT
     return policy
 
 
@@ -45,8 +47,8 @@ def search(spec: dict[str, Any], report: Callable[[int], None]) -> dict[str, Any
     for attempt in range(budget):
         seed, policy = first_seed + attempt, policy_for(spec["policy"], attempt)
         options = dict(spec.get("options") or {})
-        if policy == "pct":
-            options["pct_steps"] = max(steps_seen, 50)
+        if policy == Policy.PCT:
+            options["pct_steps"] = max(steps_seen, MIN_PCT_STEPS)
         trial = run_trial(spec["scenario"], params, seed, policy, options)
         steps_seen = max(steps_seen, int(trial.facts.get("steps", 0)))
         verdict = conclude(spec["scenario"], params, trial.events, trial.status).verdict
@@ -62,8 +64,6 @@ def search(spec: dict[str, Any], report: Callable[[int], None]) -> dict[str, Any
             }
         if (attempt + 1) % PROGRESS_EVERY == 0:
             report(attempt + 1)
-        if threading.active_count() > MAX_PARKED_THREADS:
-            return _not_found(attempt + 1, "Stopped early: too many deadlocked tries.")
     return _not_found(budget, None)
 
 
@@ -84,13 +84,13 @@ def main() -> None:
     spec = json.loads(sys.stdin.readline())
 
     def report(tries: int) -> None:
-        out.write(encode_message("progress", tries=tries, budget=spec["budget"]))
+        out.write(encode_message(PROGRESS, tries=tries, budget=spec["budget"]))
 
     try:
         result = search(spec, report)
     except Exception as exc:
         result = _not_found(0, f"The search failed: {type(exc).__name__}: {exc}")
-    out.write(encode_message("done", **result))
+    out.write(encode_message(DONE, **result))
     os._exit(0)
 
 

@@ -2,9 +2,10 @@
 library only).
 
 The "Break it" search tries hundreds of seeds; a process per try would cost more than
-the tries themselves, so tries run here, one after another.  A try that deadlocks
-leaves its threads parked forever (a deadlocked thread cannot be killed); they are
-daemons and hold nothing but their own batons, and the search process ends soon after.
+the tries themselves, so tries run here, one after another.  When a try ends — finished,
+deadlocked, cut off at its timeout — its scheduler is closed: every thread still in it,
+deadlocked ones included, unwinds with ``RunOver`` and ends, and the try waits (a bounded
+while) for them, so none is left behind to run beside the next try.
 """
 
 from __future__ import annotations
@@ -13,40 +14,41 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from app.contract import DEFAULT_LIMITS, Mode, Policy, Status
 from app.instrument import runtime
 from app.instrument.events import Event
 from app.instrument.recorder import Recorder
 from app.instrument.runtime import RunOver
+from app.instrument.scheduler import Scheduler
 from app.scenarios import registry
 from app.worker.execution import OutputCapture, build_runtime, cut_off, run_main
-
-DEFAULT_LIMITS = {"wall_time": 20.0, "max_events": 200_000, "max_threads": 64, "idle_time": 0}
 
 
 @dataclass
 class TrialResult:
-    status: str
+    status: Status
     message: str | None
     events: list[Event]
     facts: dict[str, Any] = field(default_factory=dict)
 
 
 class _TrialControl:
-    """``RunControl`` for a trial: an ending is noted, and the thread that ends the run
-    (it holds the scheduler's baton) parks for good instead of exiting the process."""
+    """``RunControl`` for a trial: the first ending is noted and stops the recording;
+    a scenario thread that ends the run (it holds the scheduler's baton) unwinds with
+    ``RunOver`` instead of exiting the process."""
 
     def __init__(self) -> None:
         self.done = threading.Event()
         self._lock = threading.Lock()
-        self.status = "finished"
+        self.status = Status.FINISHED
         self.message: str | None = None
         self.facts: dict[str, Any] = {}
         self.recorder: Recorder | None = None
 
-    def finish(self, status: str, message: str | None, **facts: Any) -> None:
+    def finish(self, status: Status, message: str | None, **facts: Any) -> None:
         with self._lock:
             first = not self.done.is_set()
             if first:
@@ -56,7 +58,7 @@ class _TrialControl:
                     self.recorder.enabled = False
                 self.status, self.message, self.facts = status, message, facts
                 self.done.set()
-        if threading.current_thread().daemon and status != "finished":
+        if threading.current_thread().daemon and status != Status.FINISHED:
             raise RunOver  # this run is over: the thread that ended it unwinds too
 
     def send_message(self, msg: str, **fields: Any) -> None:
@@ -88,20 +90,20 @@ def run_controlled(
     timeout: float = 10.0,
 ) -> TrialResult:
     """Run ``entry(**params)`` under the controlled scheduler, in this process."""
-    if policy == "manual":
+    if policy == Policy.MANUAL:
         raise ValueError("A trial cannot be stepped by hand; use a run with policy manual.")
     spec = {
-        "mode": "controlled",
+        "mode": Mode.CONTROLLED,
         "seed": seed,
         "policy": policy,
         "options": options or {},
-        "limits": {**DEFAULT_LIMITS, **(limits or {})},
+        "limits": {**asdict(DEFAULT_LIMITS), **(limits or {})},
     }
     control = _TrialControl()
     rt = build_runtime(spec, control, entry)
     control.recorder = rt.recorder
     runtime.install(rt)
-    saved_stdout, sys.stdout = sys.stdout, OutputCapture(rt)  # type: ignore[assignment]
+    saved_stdout, sys.stdout = sys.stdout, OutputCapture(rt)
     # A scenario may change process-wide settings meant for its own worker process
     # (race shortens the switch interval); a trial shares its process, so restore them.
     switch_interval = sys.getswitchinterval()
@@ -117,19 +119,20 @@ def run_controlled(
     try:
         main.start()
         if not control.done.wait(timeout):
-            control.finish("timed_out", f"The trial ran past {timeout:g} s.")
+            control.finish(Status.TIMED_OUT, f"The trial ran past {timeout:g} s.")
     finally:
         rt.hook.close()  # threads still in the run (deadlocked, cut off) unwind and end
         _join_all([main, *(t.extra.get("os_thread") for t in rt.threads)])
         runtime.install(None)
         sys.stdout = saved_stdout
         sys.setswitchinterval(switch_interval)
-        stepper = getattr(rt.hook, "stepper", None)
-        if stepper is not None:
-            stepper.close()
+        if isinstance(rt.hook, Scheduler) and rt.hook.stepper is not None:
+            rt.hook.stepper.close()
     records = rt.recorder.seal(cut_off(rt, control.status))
     events = [rt.recorder.to_event(r) for r in records]
-    facts = {**rt.hook.facts(), **control.facts} if rt.hook.controlled else control.facts
+    facts = control.facts
+    if isinstance(rt.hook, Scheduler):
+        facts = {**rt.hook.facts(), **facts}
     return TrialResult(control.status, control.message, events, facts)
 
 

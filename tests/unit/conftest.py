@@ -2,8 +2,8 @@
 
 ``run`` installs a ``Runtime`` with the free hook and a ``Recorder``, binds the calling
 (test) thread as the run's ``MainThread``, and on teardown uninstalls it and checks that
-everything recorded is a valid, consistent history (DESIGN principle 3) — so every test
-that uses it is also a consistency test.
+everything recorded is a valid, consistent history (docs/contracts.md, "The log is a
+consistent history") — so every test that uses it is also a consistency test.
 
 ``impl`` gives the same test three implementations to run against: the standard library
 (``threading``/``queue``), ``app.instrument`` outside a run (plain) and ``app.instrument``

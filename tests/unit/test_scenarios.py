@@ -28,8 +28,8 @@ from typing import Any
 import pytest
 
 from app.analysis import conclude
-from app.analysis.goals import GOALS
 from app.analysis.history import check
+from app.contract import Goal
 from app.instrument.events import Event, validate
 from app.scenarios import registry
 from app.worker.protocol import is_event_line
@@ -371,7 +371,7 @@ def test_metadata_is_complete(scenario: registry.Scenario) -> None:
         assert text.strip() and text == text.strip()
     assert scenario.look_for and all(item.strip() for item in scenario.look_for)
     assert set(scenario.modes) <= {"free", "controlled"} and scenario.modes
-    assert set(scenario.goals) <= set(GOALS)
+    assert set(scenario.goals) <= set(Goal)
     assert not scenario.fixed_by or scenario.fixed_by in IDS
 
 

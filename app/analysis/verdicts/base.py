@@ -11,17 +11,18 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from app.analysis.history import History
+from app.contract import Status
 
 Verdict = dict[str, Any]
 VerdictFn = Callable[[dict[str, Any], History, str], Verdict]
 
-STATUS_TEXT = {
-    "finished": "The run finished.",
-    "deadlocked": "The run deadlocked.",
-    "failed": "The run failed.",
-    "timed_out": "The run was stopped at its time limit.",
-    "cancelled": "The run was cancelled.",
-    "interrupted": "The run was interrupted when the server stopped.",
+STATUS_TEXT: dict[str, str] = {
+    Status.FINISHED: "The run finished.",
+    Status.DEADLOCKED: "The run deadlocked.",
+    Status.FAILED: "The run failed.",
+    Status.TIMED_OUT: "The run was stopped at its time limit.",
+    Status.CANCELLED: "The run was cancelled.",
+    Status.INTERRUPTED: "The run was interrupted when the server stopped.",
 }
 
 _VERDICTS: dict[str, VerdictFn] = {}
@@ -66,7 +67,7 @@ def status_text(status: str) -> str:
 
 def unfinished(status: str, facts: dict[str, Any]) -> Verdict | None:
     """The verdict of a run that did not get to the end its concept needs, or None."""
-    if status in ("finished", "deadlocked"):
+    if status in (Status.FINISHED, Status.DEADLOCKED):
         return None
     return {"summary": status_text(status), "facts": facts}
 

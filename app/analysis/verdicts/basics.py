@@ -7,6 +7,7 @@ from typing import Any
 from app.analysis.history import History
 from app.analysis.timeline import Step
 from app.analysis.verdicts.base import Verdict, listing, plural, seconds, unfinished, verdict_for
+from app.instrument.events import DEAD, NEW
 
 MAIN = "MainThread"
 
@@ -97,7 +98,7 @@ def join_timeout(params: dict[str, Any], history: History, status: str) -> Verdi
             }
         )
     end = tl.steps.get("worker", [])
-    worker_end = end[-1].t if end and end[-1].after == "Dead" else None
+    worker_end = end[-1].t if end and end[-1].after == DEAD else None
     facts: dict[str, Any] = {"joins": rows, "worker_ended": worker_end}
     if (early := unfinished(status, facts)) is not None:
         return early
@@ -124,7 +125,7 @@ def join_timeout(params: dict[str, Any], history: History, status: str) -> Verdi
 def _doing(steps: list[Step]) -> str:
     """What a thread was doing after ``steps``: 'Running', 'Blocked in sleep'…"""
     if not steps:
-        return "New"
+        return NEW
     last = steps[-1]
     return f"Blocked in {_cause(last)}" if last.kind == "block" else last.after
 
@@ -134,7 +135,7 @@ def daemon(params: dict[str, Any], history: History, status: str) -> Verdict:
     tl = history.timeline
     killed = [name for name, d in tl.exits.items() if d.get("killed")]
     waited_for = tl.exits.get(MAIN, {}).get("waiting_for", [])
-    ends = {name: steps[-1].t for name, steps in tl.steps.items() if steps[-1].after == "Dead"}
+    ends = {name: steps[-1].t for name, steps in tl.steps.items() if steps[-1].after == DEAD}
     last_state = {name: _doing(tl.steps[name][:-1]) for name in killed}
     beats = sum(1 for by, _ in tl.printed if by in killed)
     facts: dict[str, Any] = {

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.analysis.history import History
 from app.analysis.verdicts.base import Verdict, plural, status_text, verdict_for
+from app.contract import Status
 
 
 def _values(history: History, name: str) -> list[Any]:
@@ -36,7 +37,7 @@ def busy_wait(params: dict[str, Any], history: History, status: str) -> Verdict:
 def plus_equals(params: dict[str, Any], history: History, status: str) -> Verdict:
     expected = params["threads"] * params["iterations"]
     actual = _final(history, "hits")
-    if status != "finished" or not isinstance(actual, int):
+    if status != Status.FINISHED or not isinstance(actual, int):
         return {"summary": status_text(status), "facts": {"expected": expected}}
     lost = expected - actual
     summary = (
@@ -50,7 +51,7 @@ def plus_equals(params: dict[str, Any], history: History, status: str) -> Verdic
 
 @verdict_for("forgotten-release")
 def forgotten_release(params: dict[str, Any], history: History, status: str) -> Verdict:
-    if status == "deadlocked":
+    if status == Status.DEADLOCKED:
         holder = ", ".join(history.holders_of("account_lock")) or "a thread"
         summary = (
             f"Deadlock: {holder} returned early still holding account_lock, so the auditor "
@@ -58,7 +59,7 @@ def forgotten_release(params: dict[str, Any], history: History, status: str) -> 
         )
     else:
         summary = "Every path released the lock this time. Find the order that skips it."
-    return {"summary": summary, "facts": {"deadlocked": status == "deadlocked"}}
+    return {"summary": summary, "facts": {Status.DEADLOCKED: status == Status.DEADLOCKED}}
 
 
 @verdict_for("if-not-while")
@@ -87,7 +88,7 @@ def check_then_act(params: dict[str, Any], history: History, status: str) -> Ver
 @verdict_for("barrier-three")
 def barrier_three(params: dict[str, Any], history: History, status: str) -> Verdict:
     left = [t.name for t in history.threads.values() if t.waiting_for == "meeting"]
-    if status == "deadlocked" and left:
+    if status == Status.DEADLOCKED and left:
         summary = f"{left[0]} waits at meeting for a partner who never comes; main waits for it."
     else:
         summary = status_text(status)

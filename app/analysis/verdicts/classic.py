@@ -17,6 +17,7 @@ from app.analysis.verdicts.base import (
     verdict_for,
 )
 from app.analysis.waitfor import describe
+from app.contract import Status
 
 
 def _cycle_text(history: History) -> tuple[list[str], str]:
@@ -41,8 +42,8 @@ def _lock_orders(tl: Timeline, locks: tuple[str, ...]) -> dict[str, list[str]]:
 @verdict_for("deadlock")
 def deadlock(params: dict[str, Any], history: History, status: str) -> Verdict:
     both = sum(1 for by, text in history.timeline.printed if text == "got both locks")
-    facts: dict[str, Any] = {"deadlocked": status == "deadlocked", "got_both": both}
-    if status == "deadlocked":
+    facts: dict[str, Any] = {Status.DEADLOCKED: status == Status.DEADLOCKED, "got_both": both}
+    if status == Status.DEADLOCKED:
         cycle, text = _cycle_text(history)
         facts["cycle"] = cycle
         summary = (
@@ -50,7 +51,7 @@ def deadlock(params: dict[str, Any], history: History, status: str) -> Verdict:
             "neither can ever go on."
         )
         return {"summary": summary, "facts": facts}
-    if status == "finished":
+    if status == Status.FINISHED:
         summary = (
             "No deadlock this time: one thread got both locks before the other took its "
             "first. The bug is still there — raise pause and it deadlocks every time."
@@ -65,11 +66,11 @@ def deadlock_ordered(params: dict[str, Any], history: History, status: str) -> V
     orders = _lock_orders(tl, ("lock_a", "lock_b"))
     rounds = {name: len(tl.ops_of("lock_b", "acquire", name)) for name in orders}
     facts: dict[str, Any] = {
-        "deadlocked": status == "deadlocked",
+        Status.DEADLOCKED: status == Status.DEADLOCKED,
         "order": orders,
         "rounds": rounds,
     }
-    if status == "deadlocked":
+    if status == Status.DEADLOCKED:
         _cycle, text = _cycle_text(history)
         return {"summary": f"Deadlock (unexpected with one lock order): {text}.", "facts": facts}
     if (early := unfinished(status, facts)) is not None:
@@ -93,10 +94,10 @@ def dining_philosophers(params: dict[str, Any], history: History, status: str) -
     facts: dict[str, Any] = {
         "fix": fix,
         "meals": meals,
-        "deadlocked": status == "deadlocked",
+        Status.DEADLOCKED: status == Status.DEADLOCKED,
         "max_seated": history.max_holders["waiter"] if fix == "waiter" else None,
     }
-    if status == "deadlocked":
+    if status == Status.DEADLOCKED:
         cycle, _text = _cycle_text(history)
         facts["cycle"] = cycle
         ring = " → ".join(f"{name} → {history.threads[name].waiting_for}" for name in cycle)

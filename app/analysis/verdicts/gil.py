@@ -14,6 +14,7 @@ from app.analysis.verdicts.base import (
     status_text,
     verdict_for,
 )
+from app.contract import Status
 
 NOISE = 1.25  # a "speed-up" below this is no speed-up: timing noise on a busy machine
 
@@ -44,7 +45,7 @@ def table(
 
 
 def _missing(status: str, facts: dict[str, Any]) -> Verdict:
-    text = status_text(status) if status != "finished" else "Nothing was measured."
+    text = status_text(status) if status != Status.FINISHED else "Nothing was measured."
     return {"summary": text, "facts": facts}
 
 
@@ -80,7 +81,7 @@ def gil_cpu(params: dict[str, Any], history: History, status: str) -> Verdict:
         "handoffs": _handoffs(history),
         "process_startup": times.get("process start-up"),
     }
-    if status != "finished" or len(rows) < 2:
+    if status != Status.FINISHED or len(rows) < 2:
         return _missing(status, facts)
     parts = [f"sequential {seconds(rows[0]['seconds'])}"]
     threads = rows[1]
@@ -111,7 +112,7 @@ def gil_io(params: dict[str, Any], history: History, status: str) -> Verdict:
     n = params.get("requests", 8)
     rows = table(times, ["sequential", "threads"], {"threads": f"{n} threads"})
     facts: dict[str, Any] = {"table": rows, "ideal_speedup": n}
-    if status != "finished" or len(rows) < 2:
+    if status != Status.FINISHED or len(rows) < 2:
         return _missing(status, facts)
     seq, par = rows
     summary = (
@@ -136,7 +137,7 @@ def gil_convoy(params: dict[str, Any], history: History, status: str) -> Verdict
         "switch_interval_us": interval,
         "slowdown": round(busy / alone, 1) if alone and busy else None,
     }
-    if status != "finished" or alone is None or busy is None:
+    if status != Status.FINISHED or alone is None or busy is None:
         return _missing(status, facts)
     rounds = params.get("rounds", 100)
     head = (
@@ -193,7 +194,7 @@ def concurrency_models(params: dict[str, Any], history: History, status: str) ->
     }
     rows = [{"job": kind, **row} for kind, kind_rows in tables.items() for row in kind_rows]
     facts: dict[str, Any] = {"table": rows, "process_startup": times.get("process start-up")}
-    if status != "finished" or not tables["cpu"] or not tables["io"]:
+    if status != Status.FINISHED or not tables["cpu"] or not tables["io"]:
         return _missing(status, facts)
     cpu, io = _winners(tables["cpu"]), _winners(tables["io"])
     facts["winners"] = {"cpu": cpu, "io": io}
@@ -220,7 +221,7 @@ def api_fanout(params: dict[str, Any], history: History, status: str) -> Verdict
         "pool_threads": len(pool_threads),
         "rounds_in_pool": -(-calls // workers),
     }
-    if status != "finished" or len(rows) < 3:
+    if status != Status.FINISHED or len(rows) < 3:
         return _missing(status, facts)
     seq, each, pooled = rows
     summary = (
@@ -244,7 +245,7 @@ def free_threaded(params: dict[str, Any], history: History, status: str) -> Verd
         "gil_enabled": bool(gil) if gil is not None else None,
         "table": rows,
     }
-    if status != "finished" or len(rows) < 2:
+    if status != Status.FINISHED or len(rows) < 2:
         return _missing(status, facts)
     speed = f"{n} threads {seconds(rows[1]['seconds'])} vs {seconds(rows[0]['seconds'])} "
     speed += f"sequentially ({rows[1]['speedup']}×)"

@@ -19,6 +19,8 @@ from app.analysis.verdicts.base import (
     verdict_for,
 )
 from app.analysis.waitfor import find_cycle
+from app.contract import Status
+from app.instrument.events import TIMED_OUT
 
 
 @verdict_for("race", "race-locked")
@@ -28,7 +30,7 @@ def counter(params: dict[str, Any], history: History, status: str) -> Verdict:
     res = history.resources.get("counter")
     actual = res.value if res is not None else None
     facts: dict[str, Any] = {"expected": expected, "actual": actual, "lost": None}
-    if status != "finished" or not isinstance(actual, int):
+    if status != Status.FINISHED or not isinstance(actual, int):
         return {"summary": status_text(status), "facts": facts}
     lost = expected - actual
     facts["lost"] = lost
@@ -69,9 +71,9 @@ def rlock(params: dict[str, Any], history: History, status: str) -> Verdict:
 @verdict_for("lock-reentry")
 def lock_reentry(params: dict[str, Any], history: History, status: str) -> Verdict:
     acquired = len(history.timeline.ops_of("lock", "acquire"))
-    cycle = find_cycle(history) if status == "deadlocked" else []
+    cycle = find_cycle(history) if status == Status.DEADLOCKED else []
     facts: dict[str, Any] = {"acquired": acquired, "cycle": cycle}
-    if status == "deadlocked" and cycle:
+    if status == Status.DEADLOCKED and cycle:
         who = cycle[0]
         summary = (
             f"Deadlock with a single thread: {who} holds lock from level 1 and waits for it "
@@ -79,7 +81,7 @@ def lock_reentry(params: dict[str, Any], history: History, status: str) -> Verdi
             "waits for itself, forever. An RLock would have counted the second acquire."
         )
         return {"summary": summary, "facts": facts}
-    if status == "finished":
+    if status == Status.FINISHED:
         return {
             "summary": "The lock was only taken once (depth 1): nothing to re-enter, no hang.",
             "facts": facts,
@@ -166,7 +168,7 @@ def condition(params: dict[str, Any], history: History, status: str) -> Verdict:
         "consumed": sum(taken.values()),
         "by_consumer": dict(taken),
         "waits": len(waits),
-        "timed_out": timeouts,
+        TIMED_OUT: timeouts,
         "notifies": len(tl.ops_of("changed", "notify")),
         "errors": errors,
     }
@@ -200,7 +202,7 @@ def notify_all(params: dict[str, Any], history: History, status: str) -> Verdict
     late = {
         op.thread: round(op.t - call.t, 6)
         for op in tl.ops_of("gate", "wake")
-        if call and op.detail.get("timed_out") and op.t >= call.t
+        if call and op.detail.get(TIMED_OUT) and op.t >= call.t
     }
     facts: dict[str, Any] = {
         "call": call.kind if call else None,
@@ -275,7 +277,7 @@ def event(params: dict[str, Any], history: History, status: str) -> Verdict:
         "sets": len(sets),
         "clears": len(clears),
         "woken_per_set": woken,
-        "timed_out": timeouts,
+        TIMED_OUT: timeouts,
         "waits": len(tl.ops_of("go", "wait")),
     }
     if (early := unfinished(status, facts)) is not None:
