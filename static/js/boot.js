@@ -1,5 +1,5 @@
 // Threadlab: apply the saved theme and projector mode before the first paint (a classic
-// script in <head>, so the page never flashes the wrong theme). prefs.js does the rest.
+// script in <head>, so the page never flashes the wrong theme). ui/prefs.js does the rest.
 (function () {
   var root = document.documentElement;
   var theme = null;

@@ -70,7 +70,7 @@ def test_deadlock_board_banner_cycle_keys_and_deep_link(
     expect(lock_a.locator(".prim-big")).to_have_text(re.compile(r"held by\s*T1"))
     expect(lock_a.locator(".waiters")).to_have_text("T2")
 
-    banner = page.locator("[data-role=deadlock]")
+    banner = page.locator("[data-role=deadlock-banner]")
     expect(banner).to_be_visible()
     expect(banner.locator(".deadlock-title")).to_have_text(
         "⚠Deadlock: T1 and T2 wait for each other"
@@ -96,7 +96,7 @@ def test_deadlock_board_banner_cycle_keys_and_deep_link(
     expect(viewer.locator("[data-role=stage]")).to_have_attribute(
         "data-played", str(deadlock["seq"])
     )
-    expect(viewer.locator("[data-role=deadlock]")).to_be_visible()
+    expect(viewer.locator("[data-role=deadlock-banner]")).to_be_visible()
     expect(viewer.locator(".verdict")).to_be_hidden()
     expect(viewer.locator("[data-role=stage]")).to_have_attribute("data-playing", "false")
     viewer.locator("[data-role=stage]").scroll_into_view_if_needed()
@@ -210,7 +210,7 @@ def test_manual_stepping_goal_and_undo(page: Any) -> None:
     page.locator("#sched-policy").select_option("manual")
     page.locator("#param-threads").fill("2")
     page.get_by_role("button", name="▶ Run").click()
-    manual = page.locator("[data-role=manual]")
+    manual = page.locator("[data-role=manual-panel]")
     expect(manual.locator(".manual-goal")).to_have_text("Your goal: make it lose an update.")
     buttons = manual.locator(".step-button")
     expect(buttons).to_have_text(["1Step T1", "2Step T2"])
@@ -255,7 +255,7 @@ def test_break_it_searches_then_opens_the_run(page: Any, live_url: str) -> None:
     expect(stage).to_have_attribute("data-run", "found")
     expect(stage).to_have_attribute("data-stream", "ended")
     page.keyboard.press("End")
-    expect(page.locator("[data-role=deadlock]")).to_be_visible()
+    expect(page.locator("[data-role=deadlock-banner]")).to_be_visible()
     expect(page.locator("#sched-seed")).to_have_value("3")
 
 

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { errorMessage, fieldErrors } from "../../static/js/api.js";
-import { checkNumber } from "../../static/js/params.js";
+import "./helpers.js";
+import { errorMessage, fieldErrors } from "../../static/js/net/apierror.js";
+import { checkNumber } from "../../static/js/controls/params.js";
 
 const FIELDS = ["threads", "iterations"];
 

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { formatPlace, parsePlace } from "../../static/js/deeplink.js";
-import { actionFor, SHORTCUTS } from "../../static/js/keys.js";
+import "./helpers.js";
+import { formatPlace, parsePlace } from "../../static/js/model/deeplink.js";
+import { actionFor, SHORTCUTS } from "../../static/js/ui/keys.js";
 
 test("#seq=N and #run=…&seq=N round-trip; junk is ignored", () => {
   assert.deepEqual(parsePlace("#seq=25"), { run: null, seq: 25 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { DEMO_KEYS, demoLink, withoutAutorun } from "../../static/js/demolink.js";
+import "./helpers.js";
+import { DEMO_KEYS, demoLink, withoutAutorun } from "../../static/js/model/demolink.js";
 
 const base = { params: { threads: 8, iterations: 500 }, seed: null, policy: "random", options: {}, autorun: false };
 

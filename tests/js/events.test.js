@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { FIELDS, KINDS, STATES, allowedTransition, validate } from "../../static/js/events.js";
+import { FIELDS, KINDS, STATES, allowedTransition, validate } from "../../static/js/model/events.js";
 import { fixture } from "./helpers.js";
 
 test("every recorded event keeps to the contract, fields in order", () => {

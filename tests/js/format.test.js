@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { describeOp, formatValue, statusLabel } from "../../static/js/format.js";
+import "./helpers.js";
+import { statusLabel } from "../../static/js/model/contract.js";
+import { describeOp, formatValue } from "../../static/js/model/format.js";
 import { highlight } from "../../static/js/views/highlight.js";
 
 test("operations read as short sentences", () => {
@@ -33,7 +35,7 @@ test("the highlighter keeps the text and marks keywords, strings and comments", 
 });
 
 test("times read as a person says them", async () => {
-  const { timeAgo } = await import("../../static/js/format.js");
+  const { timeAgo } = await import("../../static/js/model/format.js");
   const now = Date.parse("2026-03-12T12:00:00Z");
   assert.equal(timeAgo("2026-03-12T11:59:50Z", now), "just now");
   assert.equal(timeAgo("2026-03-12T11:55:00+00:00", now), "5 min ago");

@@ -1,5 +1,28 @@
-// Shared by the node tests: load recorded logs and build events tersely.
-import { readFileSync } from "node:fs";
+// Shared by the node tests: the run contract, recorded logs, and events built tersely.
+// Every test file imports it, so the contract is installed before any test runs.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { useContract } from "../../static/js/model/contract.js";
+
+/**
+ * The run contract from its one source, the server's `browser_contract()`
+ * (app/contract.py): the JSON file tests/unit/test_js.py writes and names in
+ * THREADLAB_CONTRACT, or, run by hand (`node --test tests/js/`), the project's Python
+ * asked directly (THREADLAB_PYTHON, else .venv/bin/python, else python3).
+ * @returns {import("../../static/js/model/contract.js").Contract}
+ */
+function serverContract() {
+  const file = process.env.THREADLAB_CONTRACT;
+  if (file) return JSON.parse(readFileSync(file, "utf8"));
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  const venv = `${root}.venv/bin/python`;
+  const python = process.env.THREADLAB_PYTHON ?? (existsSync(venv) ? venv : "python3");
+  const script = "import json; from app.contract import browser_contract; print(json.dumps(browser_contract()))";
+  return JSON.parse(execFileSync(python, ["-c", script], { cwd: root, encoding: "utf8" }));
+}
+
+useContract(serverContract());
 
 /**
  * A real event log recorded from the worker (tests/js/fixtures/NAME.jsonl).

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { CHECKPOINT, MIN_RATE, Player, TARGET_SECONDS } from "../../static/js/player.js";
-import { fold, initialState } from "../../static/js/reducer.js";
+import { CHECKPOINT, MIN_RATE, Player, TARGET_SECONDS } from "../../static/js/model/player.js";
+import { fold, initialState } from "../../static/js/model/reducer.js";
 import { fixture } from "./helpers.js";
 
 function manual() {

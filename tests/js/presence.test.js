@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import "./helpers.js";
 import {
   PositionSender, PresenceStream, RETRIES, SEND_INTERVAL, applyPlan, followPlan, parsePresenter, positionOf,
-} from "../../static/js/presence.js";
+} from "../../static/js/net/presence.js";
 
 /** A clock and timers the test moves by hand. */
 function fakeTime() {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fold, initialState } from "../../static/js/reducer.js";
-import { goalReached, waitGraph } from "../../static/js/queries.js";
+import { fold, initialState } from "../../static/js/model/reducer.js";
+import { goalReached, waitGraph } from "../../static/js/model/queries.js";
 import { fixture } from "./helpers.js";
 
 test("the deadlock's wait-for graph is a red cycle through both locks", () => {

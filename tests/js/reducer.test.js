@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { OUTPUT_KEPT, fold, initialState, reduce } from "../../static/js/reducer.js";
-import { stateCounts, waitsFor } from "../../static/js/queries.js";
+import { OUTPUT_KEPT, fold, initialState, reduce } from "../../static/js/model/reducer.js";
+import { stateCounts, waitsFor } from "../../static/js/model/queries.js";
 import { events, fixture } from "./helpers.js";
 
 test("a recorded race folds into dead threads, the counter's value and the verdict", () => {

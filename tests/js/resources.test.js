@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { ITEMS_KEPT, fold, initialState } from "../../static/js/reducer.js";
-import { waitText } from "../../static/js/queries.js";
+import { ITEMS_KEPT, fold, initialState } from "../../static/js/model/reducer.js";
+import { waitText } from "../../static/js/model/queries.js";
 import { events, fixture } from "./helpers.js";
 
 const started = (...names) => names.flatMap((n) => [

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { sentence } from "../../static/js/sentences.js";
+import { sentence } from "../../static/js/model/sentences.js";
 import { fixture } from "./helpers.js";
 
 const at = (log, kind, pred = () => true) => log.find((e) => e.kind === kind && pred(e));

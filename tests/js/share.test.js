@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import "./helpers.js";
 import { fallbackShare, hintText, isLoopbackHost } from "../../static/js/controls/share.js";
 
 test("loopback hosts are this computer only", () => {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { RETRIES, RunStream } from "../../static/js/stream.js";
+import "./helpers.js";
+import { RETRIES, RunStream } from "../../static/js/net/stream.js";
 
 /** A stand-in for the browser's EventSource that the test drives by hand. */
 class FakeSource {
@@ -63,7 +64,7 @@ test("events arrive once each, in order; `end` closes the stream", () => {
   assert.equal(stream.status, "ended");
 });
 
-test("a stream the browser gives up on is resumed with ?after=, then reported failed", () => {
+test("a stream the browser gives up on is resumed with ?after=, then reported disconnected", () => {
   const { stream, got, statuses, timers, source } = start();
   source.open();
   source.message(ev(1));
@@ -82,9 +83,9 @@ test("a stream the browser gives up on is resumed with ?after=, then reported fa
     timers.shift()?.fn();
   }
   FakeSource.last.drop(true);
-  assert.equal(stream.status, "failed");
+  assert.equal(stream.status, "disconnected");
   assert.ok(timers.length === 0);
-  assert.equal(statuses.at(-1), "failed");
+  assert.equal(statuses.at(-1), "disconnected");
 });
 
 test("a manual run's waiting messages are passed on, and never taken for events", () => {

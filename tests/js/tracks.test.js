@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { MARKS, Tracks } from "../../static/js/tracks.js";
+import { MARKS, Tracks } from "../../static/js/model/tracks.js";
 import { fixture } from "./helpers.js";
 
 test("each thread's track is its states as segments, in event order", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import "./helpers.js";
 import { outcome } from "../../static/js/views/verdict.js";
 
 const end = (status, facts) => ({ status, verdict: { summary: "", facts }, message: null });

@@ -6,11 +6,13 @@
  * @module controls/breakit
  */
 
-import { ApiError, getSearch, isMissingRoute, startSearch } from "../api.js";
-import { setText } from "../dom.js";
-import { formatValue } from "../format.js";
+import { SearchPolicy, SearchState, limits } from "../model/contract.js";
+import { formatValue } from "../model/format.js";
+import { getSearch, startSearch } from "../net/api.js";
+import { ApiError, isMissingRoute } from "../net/apierror.js";
+import { setText } from "../ui/dom.js";
 
-/** @typedef {import("../api.js").SearchStatus} SearchStatus */
+/** @typedef {import("../net/apitypes.js").SearchStatus} SearchStatus */
 
 const POLL_MS = 400;
 
@@ -42,8 +44,9 @@ export class BreakIt {
     const params = this.options.params();
     if (params === null) return;
     const budget = Number(this.budget.value);
-    if (!Number.isInteger(budget) || budget < 1 || budget > Number(this.budget.max || 5000)) {
-      setText(this.status, `'tries' must be a whole number between 1 and ${this.budget.max || 5000}.`);
+    const { min, max } = limits().budget;
+    if (!Number.isInteger(budget) || budget < min || budget > max) {
+      setText(this.status, `'tries' must be a whole number between ${min} and ${max}.`);
       return;
     }
     this.busy(true);
@@ -53,7 +56,7 @@ export class BreakIt {
     setText(this.status, "Starting the search…");
     try {
       const started = await startSearch({
-        scenario: this.options.scenario, params, goal: this.goal.value, policy: "mixed", budget,
+        scenario: this.options.scenario, params, goal: this.goal.value, policy: SearchPolicy.MIXED.value, budget,
       });
       this.poll(started.id);
     } catch (error) {
@@ -68,7 +71,7 @@ export class BreakIt {
       try {
         const search = await getSearch(id);
         this.show(search);
-        if (search.status === "running") this.poll(id);
+        if (search.status === SearchState.RUNNING.value) this.poll(id);
       } catch (error) {
         this.fail(error);
       }
@@ -80,7 +83,7 @@ export class BreakIt {
     this.progress.max = search.budget;
     this.progress.value = search.tries;
     const tried = `${formatValue(search.tries)} of ${formatValue(search.budget)} seeds`;
-    if (search.status === "running") {
+    if (search.status === SearchState.RUNNING.value) {
       setText(this.status, `Trying seeds… ${tried}`);
       return;
     }

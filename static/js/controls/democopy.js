@@ -2,14 +2,15 @@
 /**
  * "Copy demo link": the scenario page's link with the form as it is now, to put in a
  * slide. A bad field is shown as its error instead (the link would only show it too).
- * @module controls/demolink
+ * @module controls/democopy
  */
 
-import { copyWithFeedback } from "../clipboard.js";
-import { demoLink } from "../demolink.js";
-import { setText } from "../dom.js";
+import { isControlled } from "../model/contract.js";
+import { demoLink } from "../model/demolink.js";
+import { copyWithFeedback } from "../ui/clipboard.js";
+import { setText } from "../ui/dom.js";
 
-/** @typedef {import("../demolink.js").DemoSetup} DemoSetup */
+/** @typedef {import("../model/demolink.js").DemoSetup} DemoSetup */
 
 export class DemoLinkControl {
   /**
@@ -33,7 +34,7 @@ export class DemoLinkControl {
       const url = new URL(path, location.href).href;
       this.field.value = url;
       this.field.hidden = false;
-      setText(this.note, setup.seed === null && setup.mode === "controlled"
+      setText(this.note, setup.seed === null && isControlled(setup)
         ? "No seed: each opening picks a new one. Set a seed for the same run every time."
         : "Put it in your slides: it opens this page set up like this.");
       void copyWithFeedback(this.button, url, this.field);

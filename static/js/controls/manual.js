@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Manual stepping (a controlled run with policy "manual"): one Step button per runnable
+ * Manual stepping (a controlled run with the MANUAL policy): one Step button per runnable
  * thread, in its colour (keys 1–9), Undo (a new run replaying every pick but the last),
  * and the scenario's goal — "reached in 7 steps" once the verdict reaches it.
  *
@@ -11,13 +11,15 @@
  * @module controls/manual
  */
 
-import { ApiError, stepRun } from "../api.js";
-import { h, setText } from "../dom.js";
-import { threadColour } from "../palette.js";
-import { GOAL_TEXT, goalReached } from "../queries.js";
+import { memberName } from "../model/contract.js";
+import { goalReached } from "../model/queries.js";
+import { stepRun } from "../net/api.js";
+import { ApiError } from "../net/apierror.js";
+import { h, setText } from "../ui/dom.js";
+import { threadColour } from "../ui/palette.js";
 
-/** @typedef {import("../reducer.js").RunState} RunState */
-/** @typedef {import("../stream.js").Waiting} Waiting */
+/** @typedef {import("../model/reducer.js").RunState} RunState */
+/** @typedef {import("../net/stream.js").Waiting} Waiting */
 
 /**
  * Asks the server what the run waits for now.
@@ -25,6 +27,21 @@ import { GOAL_TEXT, goalReached } from "../queries.js";
  */
 
 const POLL_MS = 300;
+
+/**
+ * What the panel says of each goal, by the Goal's member name: the goal itself, once it
+ * is reached, and once the run ended without it.
+ * @type {Record<string, {aim: string, made: string, missed: string}>}
+ */
+const GOAL_WORDS = {
+  DEADLOCK: { aim: "make it deadlock", made: "you made it deadlock", missed: "it did not deadlock" },
+  LOST_UPDATE: { aim: "make it lose an update", made: "you made it lose an update", missed: "it did not lose an update" },
+  ANY_FAILURE: {
+    aim: "make it fail (a deadlock, a lost update, an error or a broken rule)",
+    made: "you made it fail",
+    missed: "it did not fail",
+  },
+};
 
 /**
  * @typedef {object} ManualRun
@@ -166,11 +183,12 @@ export class ManualControls {
       const reached = goalReached(run.goal, ended);
       this.goal.dataset.reached = String(reached);
       const steps = `${picks} ${picks === 1 ? "step" : "steps"}`;
+      const words = goalWords(run.goal);
       setText(this.goal, reached
-        ? `Goal reached: you made it ${goalVerb(run.goal)} in ${steps}.`
+        ? `Goal reached: ${words.made} in ${steps}.`
         : ended
-          ? `Not this time: it did not ${goalVerb(run.goal)}. Undo a step and pick another thread.`
-          : `Your goal: ${GOAL_TEXT[run.goal] ?? run.goal}.`);
+          ? `Not this time: ${words.missed}. Undo a step and pick another thread.`
+          : `Your goal: ${words.aim}.`);
     }
     this.goal.hidden = !run.goal;
     if (ended) {
@@ -201,9 +219,13 @@ export class ManualControls {
   }
 }
 
-/** @param {string} goal */
-function goalVerb(goal) {
-  return { deadlock: "deadlock", lost_update: "lose an update", any_failure: "fail" }[goal] ?? goal;
+/**
+ * @param {string} goal a Goal value
+ * @returns {{aim: string, made: string, missed: string}}
+ */
+function goalWords(goal) {
+  const words = GOAL_WORDS[memberName("Goal", goal) ?? ""];
+  return words ?? { aim: goal, made: `you made it ${goal}`, missed: `it did not ${goal}` };
 }
 
 /** @param {unknown} error */

@@ -5,7 +5,7 @@
  *
  * The form is rendered by the server from the scenario's params; each input carries
  * `name`, `data-type` ("int" | "float" | "bool" | "choice") and `min`/`max`.
- * @module params
+ * @module controls/params
  */
 
 const NUMBER = new Intl.NumberFormat("en");

@@ -2,18 +2,18 @@
 /**
  * The playback bar: start, step back, play/pause, step forward, newest; the scrubber;
  * speed; live-follow; and the keyboard shortcuts (the `?` overlay lists them from the
- * same table, keys.js). Every control only asks the player; what it shows comes back
+ * same table, ui/keys.js). Every control only asks the player; what it shows comes back
  * through `render(player)`.
  * @module controls/playback
  */
 
-import { h, setText } from "../dom.js";
-import { formatValue } from "../format.js";
-import { SHORTCUTS, actionFor } from "../keys.js";
-import { SPEEDS } from "../player.js";
+import { formatValue } from "../model/format.js";
+import { SPEEDS } from "../model/player.js";
+import { h, setText } from "../ui/dom.js";
+import { SHORTCUTS, actionFor } from "../ui/keys.js";
 
-/** @typedef {import("../player.js").Player} Player */
-/** @typedef {import("../keys.js").Action} Action */
+/** @typedef {import("../model/player.js").Player} Player */
+/** @typedef {import("../ui/keys.js").Action} Action */
 
 export class PlaybackControls {
   /**

@@ -14,14 +14,15 @@
  * @module controls/presenter
  */
 
-import { ApiError, isMissingRoute, presenceUrl, sendPosition, stopPresenting } from "../api.js";
-import { part, setText } from "../dom.js";
-import { actionFor } from "../keys.js";
-import { PositionSender, PresenceStream, applyPlan, followPlan, positionOf } from "../presence.js";
+import { presenceUrl, sendPosition, stopPresenting } from "../net/api.js";
+import { ApiError, isMissingRoute } from "../net/apierror.js";
+import { PositionSender, PresenceStream, applyPlan, followPlan, positionOf } from "../net/presence.js";
+import { part, setText } from "../ui/dom.js";
+import { actionFor } from "../ui/keys.js";
 
-/** @typedef {import("../player.js").Player} Player */
-/** @typedef {import("../presence.js").PresenterMessage} PresenterMessage */
-/** @typedef {"idle" | "presenting" | "following" | "detached" | "ended"} Mode */
+/** @typedef {import("../model/player.js").Player} Player */
+/** @typedef {import("../net/presence.js").PresenterMessage} PresenterMessage */
+/** @typedef {"idle" | "presenting" | "following" | "detached" | "ended"} Presence */
 
 const PASSIVE_ACTIONS = new Set(["help", "close", "step"]);
 
@@ -33,7 +34,7 @@ export class PresenterControls {
     this.bar = part(root, "presence");
     this.text = part(root, "presence-text");
     this.action = /** @type {HTMLButtonElement} */ (part(root, "presence-action"));
-    /** @type {Mode} */
+    /** @type {Presence} */
     this.mode = "idle";
     this.runId = "";
     /** @type {string | null} */
@@ -228,7 +229,7 @@ export class PresenterControls {
     this.button.setAttribute("aria-pressed", String(presenting));
     this.root.dataset.presence = this.mode;
     const others = Math.max(0, this.viewers - 1); // less this page's own stream
-    /** @type {Record<Mode, [string, string]>} text, action */
+    /** @type {Record<Presence, [string, string]>} text, action */
     const shown = {
       idle: [this.note, ""],
       presenting: [`◉ Presenting: ${others === 1 ? "1 other screen follows" : `${others} other screens follow`} your playback.`, ""],

@@ -1,24 +1,26 @@
 // @ts-check
 /**
- * The scheduling part of the run form: mode (free / controlled, as the scenario allows),
- * and for a controlled run its seed, policy, PCT depth and granularity. Fields that do
- * not apply are hidden; values are checked like the server checks them, and errors are
- * shown next to their field.
+ * The scheduling part of the run form: the mode (free or controlled, as the scenario
+ * allows), and for a controlled run its seed, policy, the options that policy reads
+ * (PCT's depth) and granularity. The server renders the choices from the run contract;
+ * a field marked `data-for-mode` shows only in that mode, one marked `data-option`
+ * only for a policy whose contract `options` name it. Values are checked against the
+ * contract's bounds like the server checks them, and errors are shown next to their
+ * field.
  * @module controls/schedule
  */
 
-import { checkNumber } from "../params.js";
+import { defaults, isControlled, limits, member, takesOption } from "../model/contract.js";
+import { checkNumber } from "./params.js";
 
-/** @typedef {import("../api.js").RunOptions} RunOptions */
-
-export const MAX_SEED = 2 ** 32 - 1;
+/** @typedef {import("../net/apitypes.js").RunOptions} RunOptions */
 
 /**
  * @typedef {object} Schedule
- * @property {"free" | "controlled"} mode
+ * @property {string} mode a Mode value
  * @property {number | null} seed null: the server picks one
- * @property {string} policy
- * @property {RunOptions} options
+ * @property {string} policy a Policy value (a free run: the default one)
+ * @property {RunOptions} [options] a controlled run's options (a free run has none)
  */
 
 /**
@@ -31,15 +33,16 @@ function field(form, name) {
 }
 
 /**
- * The chosen mode: a checked radio, or the form's only mode.
+ * The chosen mode: a checked radio, or the form's only mode (the default mode if the
+ * form names none the contract knows).
  * @param {ParentNode} form
- * @returns {"free" | "controlled"}
+ * @returns {string} a Mode value
  */
 function mode(form) {
   const checked = /** @type {HTMLInputElement | null} */ (form.querySelector("[data-sched=mode]:checked"));
   const only = /** @type {HTMLElement | null} */ (form.querySelector("[data-modes]"));
-  const value = checked?.value ?? only?.dataset.modes?.split(" ")[0] ?? "free";
-  return value === "controlled" ? "controlled" : "free";
+  const value = checked?.value ?? only?.dataset.modes?.split(" ")[0];
+  return member("Mode", value) ? String(value) : defaults().mode;
 }
 
 /**
@@ -47,11 +50,12 @@ function mode(form) {
  * @param {ParentNode} form
  */
 export function syncSchedule(form) {
-  const controlled = mode(form) === "controlled";
-  const policy = field(form, "policy")?.value ?? "random";
-  for (const el of form.querySelectorAll("[data-when]")) {
-    const when = /** @type {HTMLElement} */ (el).dataset.when;
-    /** @type {HTMLElement} */ (el).hidden = !controlled || (when === "pct" && policy !== "pct");
+  const chosen = mode(form);
+  const policy = field(form, "policy")?.value ?? defaults().policy;
+  for (const el of form.querySelectorAll("[data-for-mode], [data-option]")) {
+    const { forMode, option } = /** @type {HTMLElement} */ (el).dataset;
+    /** @type {HTMLElement} */ (el).hidden = (forMode !== undefined && forMode !== chosen)
+      || (option !== undefined && !takesOption(policy, option));
   }
 }
 
@@ -65,21 +69,25 @@ export function readSchedule(form) {
   const errors = {};
   const chosen = mode(form);
   /** @type {Schedule} */
-  const values = { mode: chosen, seed: null, policy: "random", options: {} };
-  if (chosen === "free") return { values, errors };
+  const values = { mode: chosen, seed: null, policy: defaults().policy };
+  if (!isControlled(values)) return { values, errors };
+  /** @type {RunOptions} */
+  const options = {};
+  values.options = options;
+  const { seed: seedBounds, depth: depthBounds } = limits();
   const seedText = field(form, "seed")?.value.trim() ?? "";
   if (seedText !== "") {
-    const seed = checkNumber("seed", seedText, true, 0, MAX_SEED);
+    const seed = checkNumber("seed", seedText, true, seedBounds.min, seedBounds.max);
     if (typeof seed === "string") errors.seed = seed;
     else values.seed = seed;
   }
-  values.policy = field(form, "policy")?.value || "random";
+  values.policy = field(form, "policy")?.value || defaults().policy;
   const granularity = field(form, "granularity")?.value;
-  if (granularity === "bytecode" || granularity === "operation") values.options.granularity = granularity;
-  if (values.policy === "pct") {
-    const depth = checkNumber("PCT depth", field(form, "depth")?.value ?? "", true, 1, 10);
+  if (granularity && member("Granularity", granularity)) options.granularity = granularity;
+  if (takesOption(values.policy, "depth")) {
+    const depth = checkNumber("PCT depth", field(form, "depth")?.value ?? "", true, depthBounds.min, depthBounds.max);
     if (typeof depth === "string") errors.depth = depth;
-    else values.options.depth = depth;
+    else options.depth = depth;
   }
   return { values, errors };
 }

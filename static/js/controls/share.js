@@ -8,11 +8,12 @@
  * @module controls/share
  */
 
-import { getShare, isMissingRoute, qrUrl } from "../api.js";
-import { copyWithFeedback } from "../clipboard.js";
-import { h, part, setText } from "../dom.js";
+import { getShare, qrUrl } from "../net/api.js";
+import { isMissingRoute } from "../net/apierror.js";
+import { copyWithFeedback } from "../ui/clipboard.js";
+import { h, part, setText } from "../ui/dom.js";
 
-/** @typedef {import("../api.js").ShareInfo} ShareInfo */
+/** @typedef {import("../net/apitypes.js").ShareInfo} ShareInfo */
 
 /**
  * @param {string} host a URL's host name

@@ -3,7 +3,7 @@
  * The position in the URL's fragment, so a link can point at a moment of a run:
  * `/runs/abc#seq=25` (the shared run page) or `/scenarios/race#run=abc&seq=25` (the
  * scenario page, which also needs to know the run).
- * @module deeplink
+ * @module model/deeplink
  */
 
 /**

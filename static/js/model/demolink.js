@@ -7,8 +7,10 @@
  * The server reads them (app/api/pages.py fills the form and shows bad values as form
  * errors); this module writes them from the form, with the same keys. PCT's depth is
  * `pct_depth` (some scenarios have a parameter called `depth`).
- * @module demolink
+ * @module model/demolink
  */
+
+import { defaults, isControlled, takesOption } from "./contract.js";
 
 /** The query keys of the schedule, beside the scenario's own parameter names. */
 export const DEMO_KEYS = Object.freeze(["mode", "seed", "policy", "pct_depth", "granularity", "autorun"]);
@@ -16,33 +18,33 @@ export const DEMO_KEYS = Object.freeze(["mode", "seed", "policy", "pct_depth", "
 /**
  * @typedef {object} DemoSetup
  * @property {Record<string, any>} params every parameter's value
- * @property {"free" | "controlled"} mode
+ * @property {string} mode a Mode value
  * @property {number | null} seed null: a new random seed on every opening
- * @property {string} policy
+ * @property {string} policy a Policy value
  * @property {{depth?: number, granularity?: string}} options
  * @property {boolean} autorun run as soon as the page opens
  */
 
 /**
  * The demo link of a setup: every parameter (so the link means the same if a default
- * changes), the mode, and for a controlled run its seed, policy, PCT depth and a
- * granularity that is not the scenario's default.
+ * changes), the mode, and for a controlled run its seed, policy, depth (for a policy
+ * that reads one: PCT) and a granularity that is not the scenario's default.
  * @param {string} scenario
  * @param {DemoSetup} setup
- * @param {string} [defaultGranularity] the scenario's own
+ * @param {string} [defaultGranularity] the scenario's own (else the contract's default)
  * @returns {string} a path with its query, e.g. /scenarios/race?threads=8&…
  */
-export function demoLink(scenario, setup, defaultGranularity = "operation") {
+export function demoLink(scenario, setup, defaultGranularity = defaults().granularity) {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(setup.params)) query.set(name, queryValue(value));
   query.set("mode", setup.mode);
-  if (setup.mode === "controlled") {
+  if (isControlled(setup)) {
     if (setup.seed !== null) query.set("seed", String(setup.seed));
     query.set("policy", setup.policy);
-    if (setup.policy === "pct" && setup.options.depth !== undefined) {
+    if (takesOption(setup.policy, "depth") && setup.options.depth !== undefined) {
       query.set("pct_depth", String(setup.options.depth));
     }
-    const granularity = setup.options.granularity ?? "operation";
+    const granularity = setup.options.granularity ?? defaults().granularity;
     if (granularity !== defaultGranularity) query.set("granularity", granularity);
   }
   if (setup.autorun) query.set("autorun", "1");

@@ -3,7 +3,7 @@
  * Event contract v1, mirrored from app/instrument/events.py (the one place that
  * defines it). tests/unit/test_js.py checks that the constants below equal the
  * Python ones, so the two cannot drift apart silently.
- * @module events
+ * @module model/events
  */
 
 /**
@@ -12,19 +12,11 @@
  */
 
 /**
- * What happened.
- * @typedef {"create" | "start" | "run" | "preempt" | "block" | "wake" | "exit"
- *   | "declare" | "acquire" | "release" | "wait" | "notify" | "notify_all" | "set"
- *   | "clear" | "put" | "get" | "read" | "write" | "sleep" | "join" | "abort"
- *   | "task_done" | "output" | "measure" | "deadlock" | "limit" | "end"} Kind
- */
-
-/**
  * One event of a run's log.
  * @typedef {object} Event
  * @property {number} seq 1, 2, 3… per run, no gaps; the SSE id
  * @property {number} t seconds since the run started; never decreases
- * @property {string} kind what happened (a {@link Kind}; new kinds may be added)
+ * @property {string} kind what happened: one of KINDS (new kinds may be added)
  * @property {string | null} thread the thread's name; null for run-level events
  * @property {ThreadState | null} state that thread's state after the event
  * @property {string | null} obj the resource or variable involved
@@ -66,6 +58,9 @@ export const TRANSITIONS = Object.freeze([
 
 const TRANSITION_SET = new Set(TRANSITIONS);
 
+// What happened. This module is the browser's one spelling of the event kinds: the
+// kind "deadlock" equals the run contract's goal of that name (model/contract.js), a
+// different contract; elsewhere it is `KIND.deadlock`.
 export const LIFECYCLE_KINDS = Object.freeze([
   "create", "start", "run", "preempt", "block", "wake", "exit",
 ]);
@@ -76,15 +71,16 @@ export const RESOURCE_KINDS = Object.freeze([
 export const RUN_KINDS = Object.freeze(["output", "measure", "deadlock", "limit", "end"]);
 export const KINDS = Object.freeze([...LIFECYCLE_KINDS, ...RESOURCE_KINDS, ...RUN_KINDS]);
 
+/**
+ * Every kind by its own name, for a module that names one the run contract also
+ * spells: `KIND.deadlock`.
+ * @type {Readonly<Record<string, string>>}
+ */
+export const KIND = Object.freeze(Object.fromEntries(KINDS.map((kind) => [kind, kind])));
+
 export const RESOURCE_TYPES = Object.freeze([
   "Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition", "Event", "Barrier",
   "Queue", "Shared",
-]);
-
-/** Final run statuses (as in `GET /api/runs/{id}` and the `end` event's detail). */
-export const STATUSES = Object.freeze([
-  "queued", "running", "finished", "deadlocked", "failed", "timed_out", "cancelled",
-  "interrupted",
 ]);
 
 /**

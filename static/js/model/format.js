@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Words and numbers as a student reads them. No DOM.
- * @module format
+ * @module model/format
  */
 
 /** @typedef {import("./reducer.js").LastOp} LastOp */
@@ -62,16 +62,6 @@ export function describeOp(op) {
   if (!("value" in op)) return `${verb}${target}`;
   const arrow = op.kind === "write" || op.kind === "put" ? "←" : "→";
   return `${verb}${target} ${arrow} ${formatValue(op.value)}`;
-}
-
-/**
- * "timed_out" → "Timed out".
- * @param {string} status
- * @returns {string}
- */
-export function statusLabel(status) {
-  const text = status.replaceAll("_", " ");
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**

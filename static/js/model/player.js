@@ -12,7 +12,7 @@
  * Stepping back is cheap: every CHECKPOINT events the state is kept (the reducer shares
  * everything unchanged between states, so this costs little), and any position is at
  * most CHECKPOINT − 1 folds away from one.
- * @module player
+ * @module model/player
  */
 
 import { fold, initialState } from "./reducer.js";

@@ -2,9 +2,10 @@
 /**
  * Questions the views ask of a state — who waits for whom, what a blocked thread waits
  * for in words, the wait-for graph, whether a goal was reached. Pure functions, no DOM.
- * @module queries
+ * @module model/queries
  */
 
+import { Goal, Status } from "./contract.js";
 import { formatValue } from "./format.js";
 
 /** @typedef {import("./reducer.js").RunState} RunState */
@@ -125,7 +126,7 @@ const HOLDABLE = new Set(["Lock", "RLock", "Semaphore", "BoundedSemaphore", "Unk
 
 /**
  * Threads and the resources they hold or wait for, with "holds" and "waits" edges. The
- * edges of the `deadlock` event's cycle (once played) are marked `cycle`.
+ * edges of the deadlock event's cycle (once played) are marked `cycle`.
  * @param {RunState} state
  * @returns {Graph}
  */
@@ -214,18 +215,9 @@ function orderNodes(state, edges, cycle) {
 
 // --- goals -----------------------------------------------------------------------------
 
-/** Goals "Break it" and manual stepping may aim for (app/analysis/goals.py). */
-export const GOALS = Object.freeze(["deadlock", "lost_update", "any_failure"]);
-
-/** @type {Record<string, string>} */
-export const GOAL_TEXT = {
-  deadlock: "make it deadlock",
-  lost_update: "make it lose an update",
-  any_failure: "make it fail (a deadlock, a lost update, an error or a broken rule)",
-};
-
 /**
- * Whether a run's end reaches `goal` — the same rule as app/analysis/goals.py.
+ * Whether a run's end reaches `goal` (a Goal value: what "Break it" and manual stepping
+ * aim for) — the same rule as app/analysis/goals.py.
  * @param {string} goal
  * @param {RunEnd | null} end
  * @returns {boolean}
@@ -233,11 +225,11 @@ export const GOAL_TEXT = {
 export function goalReached(goal, end) {
   if (!end) return false;
   const facts = end.verdict?.facts ?? {};
-  const deadlock = end.status === "deadlocked";
+  const deadlock = end.status === Status.DEADLOCKED.value;
   const lost = Number.isInteger(facts.lost) && facts.lost > 0;
-  if (goal === "deadlock") return deadlock;
-  if (goal === "lost_update") return lost;
-  if (goal === "any_failure") return deadlock || lost || truthy(facts.errors) || truthy(facts.broken);
+  if (goal === Goal.DEADLOCK.value) return deadlock;
+  if (goal === Goal.LOST_UPDATE.value) return lost;
+  if (goal === Goal.ANY_FAILURE.value) return deadlock || lost || truthy(facts.errors) || truthy(facts.broken);
   return false;
 }
 

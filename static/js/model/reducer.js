@@ -8,17 +8,17 @@
  * last time, and a player can keep old states as free checkpoints to step back to.
  *
  * The state's shape is in `fold/state.js`; one handler per kind lives in
- * `fold/threads.js`, `fold/resources.js` and `fold/run.js`.
- * @module reducer
+ * `fold/threads.js`, `fold/resources.js` and `fold/runlevel.js`.
+ * @module model/reducer
  */
 
 import { RESOURCE_HANDLERS } from "./fold/resources.js";
-import { RUN_HANDLERS } from "./fold/run.js";
+import { RUN_HANDLERS } from "./fold/runlevel.js";
 import { endDraft, initialState, moveThread, problem } from "./fold/state.js";
 import { THREAD_HANDLERS } from "./fold/threads.js";
 
 export { ITEMS_KEPT } from "./fold/resources.js";
-export { OUTPUT_KEPT } from "./fold/run.js";
+export { OUTPUT_KEPT } from "./fold/runlevel.js";
 export { initialState };
 
 /** @typedef {import("./events.js").Event} Event */

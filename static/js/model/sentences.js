@@ -3,10 +3,11 @@
  * Every event as one sentence a student reads ("T2 acquired lock_a"). No DOM, no state:
  * the sentence depends on the event alone, so the log, the tooltip and the screen-reader
  * announcements always say the same thing.
- * @module sentences
+ * @module model/sentences
  */
 
-import { formatValue, statusLabel } from "./format.js";
+import { Status, statusLabel } from "./contract.js";
+import { formatValue } from "./format.js";
 
 /** @typedef {import("./events.js").Event} Event */
 
@@ -100,7 +101,7 @@ const SAY = {
   measure: (_w, _o, d) => `Measured ${d.name}: ${formatValue(d.value)} ${d.unit ?? ""}`.trim(),
   deadlock: (_w, _o, d) => `Deadlock! ${d.text ?? "No thread can go on."}`,
   limit: (_w, _o, d) => `The run hit a limit: ${d.message ?? d.reason ?? ""}`,
-  end: (_w, _o, d) => `The run ended: ${statusLabel(String(d.status ?? "finished"))}`,
+  end: (_w, _o, d) => `The run ended: ${statusLabel(String(d.status ?? Status.FINISHED.value))}`,
 };
 
 /** @param {Record<string, any>} d */

@@ -5,7 +5,7 @@
  * it took part in; per event, its time, thread and mark. Built by appending each event
  * once (typed arrays: a 100,000-event run costs about 2 MB here), never changed after.
  * It holds no truth of its own: it is a function of the log, like the reducer's state.
- * @module tracks
+ * @module model/tracks
  */
 
 import { STATES } from "./events.js";

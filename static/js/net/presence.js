@@ -13,10 +13,10 @@
  * A follower plays on its own between messages, at the presenter's speed; it only
  * jumps when it has drifted more than DRIFT_SECONDS of playback from the presenter,
  * so the board does not stutter ten times a second. Paused, it goes to the exact event.
- * @module presence
+ * @module net/presence
  */
 
-/** @typedef {import("./api.js").Position} Position */
+/** @typedef {import("./apitypes.js").Position} Position */
 
 export const SEND_INTERVAL = 100; // ms: at most ~10 positions a second while playing
 export const DRIFT_SECONDS = 0.5;

@@ -2,13 +2,15 @@
 /**
  * Starting a run again: the same request (a Re-run — identical in controlled mode), or
  * the same with a shorter list of manual picks (Undo replays all but the last).
- * @module rerun
+ * @module net/rerun
  */
 
-import { createRun, rememberControlToken } from "./api.js";
+import { Mode, defaults, isControlled } from "../model/contract.js";
+import { createRun } from "./api.js";
+import { rememberControlToken } from "./tokens.js";
 
-/** @typedef {import("./api.js").RunRequest} RunRequest */
-/** @typedef {import("./api.js").RunCreated} RunCreated */
+/** @typedef {import("./apitypes.js").RunRequest} RunRequest */
+/** @typedef {import("./apitypes.js").RunCreated} RunCreated */
 
 /**
  * The request that makes the same run as `run` (as GET /api/runs/{id} describes it).
@@ -19,13 +21,14 @@ import { createRun, rememberControlToken } from "./api.js";
 export function sameRun(run, choices = null) {
   const options = { ...(run.options ?? {}) };
   if (choices !== null) options.choices = choices;
-  const controlled = run.mode === "controlled";
+  const controlled = isControlled(run);
+  const defaultPolicy = defaults().policy;
   return {
     scenario: String(run.scenario),
     params: { ...(run.params ?? {}) },
-    mode: controlled ? "controlled" : "free",
+    mode: (controlled ? Mode.CONTROLLED : Mode.FREE).value,
     seed: controlled && Number.isInteger(run.seed) ? run.seed : null,
-    policy: controlled ? String(run.policy ?? "random") : "random",
+    policy: controlled ? String(run.policy ?? defaultPolicy) : defaultPolicy,
     ...(controlled ? { options } : {}),
   };
 }

@@ -10,19 +10,19 @@
  * `Last-Event-ID`, so the server resumes after the last event we got; a repeated event
  * is dropped by its `seq`. If the browser gives up (the server answered with an error,
  * or went away), this module opens a new EventSource with `?after=<last seq>` after
- * 1, 2, 4… seconds, up to RETRIES times, before it reports the stream failed.
+ * 1, 2, 4… seconds, up to RETRIES times, before it reports the stream disconnected.
  *
  *   connecting ─open─▶ live ─drop─▶ reconnecting ─open─▶ live ─end─▶ ended
- *                                        └─ RETRIES failed ─▶ failed
- * @module stream
+ *                                        └─ RETRIES failed ─▶ disconnected
+ * @module net/stream
  */
 
-/** @typedef {import("./events.js").Event} Event */
+/** @typedef {import("../model/events.js").Event} Event */
 
 /**
  * connecting: not yet open · live: receiving · reconnecting: lost, retrying ·
- * ended: the `end` event arrived · failed: the stream could not be resumed.
- * @typedef {"connecting" | "live" | "reconnecting" | "ended" | "failed"} StreamStatus
+ * ended: the end event arrived · disconnected: the stream could not be resumed.
+ * @typedef {"connecting" | "live" | "reconnecting" | "ended" | "disconnected"} StreamStatus
  */
 
 /**
@@ -90,7 +90,7 @@ export class RunStream {
   /** The browser gave up on the connection: open a new one that resumes, or fail. */
   retry() {
     if (this.retries >= RETRIES) {
-      this.setStatus("failed");
+      this.setStatus("disconnected");
       return;
     }
     this.setStatus("reconnecting");

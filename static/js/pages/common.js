@@ -4,6 +4,6 @@
  * @module pages/common
  */
 
-import { installPrefs } from "../prefs.js";
+import { installPrefs } from "../ui/prefs.js";
 
 installPrefs();

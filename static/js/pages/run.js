@@ -6,14 +6,17 @@
  * @module pages/run
  */
 
-import { ApiError, controlToken, eventsUrl, getRun, getScenario } from "../api.js";
-import { formatPlace, parsePlace } from "../deeplink.js";
-import { h, part } from "../dom.js";
-import { formatValue } from "../format.js";
-import { sameRun, startRun } from "../rerun.js";
-import { RunView } from "../runview.js";
+import { isEnded } from "../model/contract.js";
+import { formatPlace, parsePlace } from "../model/deeplink.js";
+import { formatValue } from "../model/format.js";
+import { eventsUrl, getRun, getScenario } from "../net/api.js";
+import { ApiError } from "../net/apierror.js";
+import { sameRun, startRun } from "../net/rerun.js";
+import { controlToken } from "../net/tokens.js";
+import { h, part } from "../ui/dom.js";
+import { RunView } from "../views/runview.js";
 
-/** @typedef {import("../api.js").RunRequest} RunRequest */
+/** @typedef {import("../net/apitypes.js").RunRequest} RunRequest */
 
 const page = part(document, "page");
 const runId = page.dataset.run ?? "";
@@ -43,7 +46,7 @@ async function open() {
   if (typeof run.scenario === "string") await showScenario(run.scenario);
   rerun.hidden = false;
   rerun.addEventListener("click", () => void go(sameRun(run)));
-  const over = !["queued", "running"].includes(run.status);
+  const over = isEnded(run.status);
   stage.play(runId, run.links?.events ?? eventsUrl(runId), {
     autoplay: !over,
     seq: parsePlace(location.hash).seq,

@@ -7,11 +7,13 @@
  * @module pages/runs
  */
 
-import { ApiError, controlToken, deleteRun, forgetControlToken, isMissingRoute, listRuns } from "../api.js";
-import { part, setText } from "../dom.js";
+import { deleteRun, listRuns } from "../net/api.js";
+import { ApiError, isMissingRoute } from "../net/apierror.js";
+import { controlToken, forgetControlToken } from "../net/tokens.js";
+import { part, setText } from "../ui/dom.js";
 import { runRow } from "../views/runlist.js";
 
-/** @typedef {import("../api.js").RunList} RunList */
+/** @typedef {import("../net/apitypes.js").RunList} RunList */
 
 const CONFIRM_MS = 4000;
 

@@ -8,19 +8,22 @@
  * @module pages/scenario
  */
 
-import { ApiError, controlToken, eventsUrl, fieldErrors, getRun } from "../api.js";
 import { BreakIt } from "../controls/breakit.js";
-import { DemoLinkControl } from "../controls/demolink.js";
+import { DemoLinkControl } from "../controls/democopy.js";
+import { paramInputs, readParams, showErrors } from "../controls/params.js";
 import { readSchedule, showScheduleErrors, syncSchedule, writeSchedule } from "../controls/schedule.js";
-import { formatPlace, parsePlace } from "../deeplink.js";
-import { withoutAutorun } from "../demolink.js";
-import { part } from "../dom.js";
-import { paramInputs, readParams, showErrors } from "../params.js";
-import { sameRun, startRun } from "../rerun.js";
-import { RunView } from "../runview.js";
+import { Status, defaults } from "../model/contract.js";
+import { formatPlace, parsePlace } from "../model/deeplink.js";
+import { withoutAutorun } from "../model/demolink.js";
+import { eventsUrl, getRun } from "../net/api.js";
+import { ApiError, fieldErrors } from "../net/apierror.js";
+import { sameRun, startRun } from "../net/rerun.js";
+import { controlToken } from "../net/tokens.js";
+import { part } from "../ui/dom.js";
+import { RunView } from "../views/runview.js";
 
-/** @typedef {import("../api.js").RunRequest} RunRequest */
-/** @typedef {import("../api.js").RunCreated} RunCreated */
+/** @typedef {import("../net/apitypes.js").RunRequest} RunRequest */
+/** @typedef {import("../net/apitypes.js").RunCreated} RunCreated */
 
 const page = part(document, "page");
 const scenarioId = page.dataset.scenario ?? "";
@@ -64,7 +67,7 @@ if (breakRoot instanceof HTMLElement) {
 new DemoLinkControl(part(form, "demo-link"), scenarioId, () => {
   const body = request();
   return body && { params: body.params, mode: body.mode, seed: body.seed, policy: body.policy, options: body.options ?? {} };
-}, page.dataset.defaultGranularity ?? "operation");
+}, page.dataset.defaultGranularity ?? defaults().granularity);
 
 if (!parsePlace(location.hash).run && page.dataset.autorun === "true") autorun();
 else void restore();
@@ -134,7 +137,7 @@ async function open(id, options) {
   if (run.scenario !== scenarioId) return;
   writeSchedule(form, run);
   play(id, run.links?.events ?? eventsUrl(id), controlToken(id), {
-    autoplay: options.autoplay ?? run.status === "running",
+    autoplay: options.autoplay ?? run.status === Status.RUNNING.value,
     seq: options.seq ?? null,
   });
   bringStageIntoView();

@@ -3,7 +3,7 @@
  * Copying a link or a command. The Clipboard API needs a secure context, and a class
  * opens Threadlab at http://192.168.…, which is not one: there the text is selected in
  * its field and copied the old way, and failing that left selected for Ctrl+C.
- * @module clipboard
+ * @module ui/clipboard
  */
 
 /**

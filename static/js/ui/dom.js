@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The few DOM helpers the views share.
- * @module dom
+ * @module ui/dom
  */
 
 /**

@@ -2,7 +2,7 @@
 /**
  * Keyboard shortcuts: which key does what, in one table that both the key handler and
  * the `?` overlay read, so the overlay can never list a key that does not work.
- * @module keys
+ * @module ui/keys
  */
 
 /**

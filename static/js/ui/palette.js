@@ -6,7 +6,7 @@
  *
  * The CSS owns the actual colours (custom properties, per theme); the canvas reads them
  * from there, so a theme switch recolours everything.
- * @module palette
+ * @module ui/palette
  */
 
 /** How many thread colours there are; thread i gets colour i mod THREAD_COLOURS. */

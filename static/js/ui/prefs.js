@@ -4,7 +4,7 @@
  * type, high contrast). Kept in localStorage; boot.js applies them before first paint.
  * A change is announced as the `threadlab:display` event on `document`, so a canvas can
  * read its colours again.
- * @module prefs
+ * @module ui/prefs
  */
 
 const THEME = "threadlab:theme";

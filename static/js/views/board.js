@@ -7,14 +7,14 @@
  * @module views/board
  */
 
-import { h, setText } from "../dom.js";
-import { STATES } from "../events.js";
-import { STATE_ICONS, describeOp } from "../format.js";
-import { threadColour } from "../palette.js";
-import { stateCounts, waitText } from "../queries.js";
+import { STATES } from "../model/events.js";
+import { STATE_ICONS, describeOp } from "../model/format.js";
+import { stateCounts, waitText } from "../model/queries.js";
+import { h, setText } from "../ui/dom.js";
+import { threadColour } from "../ui/palette.js";
 
-/** @typedef {import("../reducer.js").RunState} RunState */
-/** @typedef {import("../reducer.js").ThreadView} ThreadView */
+/** @typedef {import("../model/reducer.js").RunState} RunState */
+/** @typedef {import("../model/reducer.js").ThreadView} ThreadView */
 
 /** More tokens than this moving in one frame are not animated (it would only flicker). */
 const MAX_ANIMATED = 12;
@@ -192,7 +192,7 @@ export function doingText(state, thread) {
     case "Blocked":
       return waitText(state, thread.name);
     case "Dead":
-      return thread.error ? `died: ${lastLine(thread.error)}` : "finished";
+      return thread.error ? `died: ${lastLine(thread.error)}` : "ended";
     case "New":
       return thread.daemon ? "created (daemon)" : "created";
     default:

@@ -6,8 +6,8 @@
  * @module views/chart
  */
 
-import { h } from "../dom.js";
-import { formatValue } from "../format.js";
+import { formatValue } from "../model/format.js";
+import { h } from "../ui/dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 /** Columns that are measured amounts, drawn as bars (the first one found). */

@@ -8,12 +8,12 @@
  * @module views/code
  */
 
-import { h } from "../dom.js";
-import { STATE_ICONS } from "../format.js";
-import { threadColour } from "../palette.js";
+import { STATE_ICONS } from "../model/format.js";
+import { h } from "../ui/dom.js";
+import { threadColour } from "../ui/palette.js";
 import { highlight } from "./highlight.js";
 
-/** @typedef {import("../reducer.js").RunState} RunState */
+/** @typedef {import("../model/reducer.js").RunState} RunState */
 
 const MAX_CHIPS = 4;
 

@@ -1,15 +1,15 @@
 // @ts-check
 /**
- * The deadlock banner: once the `deadlock` event has been played, says in words who
+ * The deadlock banner: once the deadlock event has been played, says in words who
  * holds what and waits for what (the event's `detail.text`), draws the cycle as a chain
  * ("T1 → lock_b → T2 → lock_a → T1"), and links the scenario that fixes it.
  * @module views/deadlock
  */
 
-import { h } from "../dom.js";
+import { h } from "../ui/dom.js";
 import { threadChip } from "./primitives.js";
 
-/** @typedef {import("../reducer.js").RunState} RunState */
+/** @typedef {import("../model/reducer.js").RunState} RunState */
 
 /**
  * @typedef {object} Fix

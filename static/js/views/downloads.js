@@ -5,8 +5,8 @@
  * @module views/downloads
  */
 
-import { downloadUrls } from "../api.js";
-import { part } from "../dom.js";
+import { downloadUrls } from "../net/api.js";
+import { part } from "../ui/dom.js";
 
 export class DownloadsView {
   /** @param {HTMLElement} root the `downloads` section */

@@ -7,12 +7,13 @@
  * @module views/eventlog
  */
 
-import { h, setText } from "../dom.js";
-import { threadColour } from "../palette.js";
-import { sentence } from "../sentences.js";
+import { KIND, RUN_KINDS } from "../model/events.js";
+import { sentence } from "../model/sentences.js";
+import { h, setText } from "../ui/dom.js";
+import { threadColour } from "../ui/palette.js";
 
-/** @typedef {import("../player.js").Player} Player */
-/** @typedef {import("../events.js").Event} Event */
+/** @typedef {import("../model/player.js").Player} Player */
+/** @typedef {import("../model/events.js").Event} Event */
 
 const ROWS = 40;
 const SCAN = 20_000; // events looked at per render, at most, to find ROWS that match
@@ -24,11 +25,11 @@ export const KIND_GROUPS = Object.freeze({
   lifecycle: ["create", "start", "run", "preempt", "block", "wake", "exit", "join"],
   sync: ["acquire", "release", "wait", "notify", "notify_all", "set", "clear", "abort"],
   data: ["read", "write", "put", "get", "task_done"],
-  run: ["output", "measure", "deadlock", "limit", "end"],
+  run: RUN_KINDS,
 });
 
 /** Kinds worth announcing while a run plays. */
-const NOTABLE = new Set(["block", "acquire", "exit", "deadlock", "end", "limit", "notify", "notify_all", "set"]);
+const NOTABLE = new Set(["block", "acquire", "exit", KIND.deadlock, "end", "limit", "notify", "notify_all", "set"]);
 
 export class EventLogView {
   /**

@@ -4,7 +4,7 @@
  * @module views/output
  */
 
-/** @typedef {import("../reducer.js").RunState} RunState */
+/** @typedef {import("../model/reducer.js").RunState} RunState */
 
 export class OutputView {
   /**

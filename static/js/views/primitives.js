@@ -7,12 +7,12 @@
  * @module views/primitives
  */
 
-import { h } from "../dom.js";
-import { formatValue } from "../format.js";
-import { threadColour } from "../palette.js";
+import { formatValue } from "../model/format.js";
+import { h } from "../ui/dom.js";
+import { threadColour } from "../ui/palette.js";
 
-/** @typedef {import("../reducer.js").RunState} RunState */
-/** @typedef {import("../reducer.js").ResourceView} ResourceView */
+/** @typedef {import("../model/reducer.js").RunState} RunState */
+/** @typedef {import("../model/reducer.js").ResourceView} ResourceView */
 
 /** Permits and barrier parties are drawn as boxes up to this many; beyond, as numbers. */
 const MAX_BOXES = 16;
@@ -136,7 +136,7 @@ export function threadChip(state, name, extra = "") {
  */
 function lock(r, state) {
   const owners = Object.entries(r.owners);
-  if (owners.length === 0) return h("p", { class: "prim-big is-free" }, "free");
+  if (owners.length === 0) return h("p", { class: "prim-big is-free" }, "free — nobody holds it");
   const chips = owners.map(([name, depth]) =>
     threadChip(state, name, r.type === "RLock" ? `depth ${depth}` : ""));
   return h("p", { class: "prim-big is-held" }, "held by ", ...chips);
@@ -159,7 +159,7 @@ function permits(r, state) {
       const holder = i < holders.length ? holders[i] : null;
       boxes.push(holder
         ? h("li", { class: "slot is-taken" }, threadChip(state, holder))
-        : h("li", { class: "slot" }, h("span", { class: "slot-free" }, "free")));
+        : h("li", { class: "slot" }, h("span", { class: "slot-free" }, "open")));
     }
     parts.push(h("ol", { class: "slots", "aria-label": "permits" }, ...boxes));
   } else if (holders.length) {

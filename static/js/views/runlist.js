@@ -5,27 +5,26 @@
  * @module views/runlist
  */
 
-import { h } from "../dom.js";
-import { formatValue, statusLabel, timeAgo } from "../format.js";
+import { Mode, isControlled, policyLabel, statusLabel } from "../model/contract.js";
+import { formatValue, timeAgo } from "../model/format.js";
+import { h } from "../ui/dom.js";
 
-/** @typedef {import("../api.js").RunEntry} RunEntry */
-
-/** @type {Record<string, string>} */
-const POLICIES = { random: "seeded random", round_robin: "round robin", pct: "PCT", manual: "stepped by hand" };
+/** @typedef {import("../net/apitypes.js").RunEntry} RunEntry */
 
 /**
- * How a run was made, in one line: "Controlled · seed 7 · PCT · threads = 8 · 1,203 events".
+ * How a run was made, in one line: "Controlled · seed 7 · PCT · threads = 8 · 1,203 events"
+ * (the mode and the policy in the run contract's short labels).
  * @param {RunEntry} run
  * @returns {string}
  */
 export function runMeta(run) {
   const parts = [];
-  if (run.mode === "controlled") {
-    parts.push("Controlled");
+  if (isControlled(run)) {
+    parts.push(Mode.CONTROLLED.short);
     if (run.seed !== null && run.seed !== undefined) parts.push(`seed ${run.seed}`);
-    if (run.policy) parts.push(POLICIES[run.policy] ?? run.policy);
-  } else if (run.mode === "free") {
-    parts.push("Free");
+    if (run.policy) parts.push(policyLabel(run.policy));
+  } else if (run.mode === Mode.FREE.value) {
+    parts.push(Mode.FREE.short);
   }
   const params = Object.entries(run.params ?? {}).map(([k, v]) => `${k} = ${formatValue(v)}`);
   if (params.length) parts.push(params.join(", "));

@@ -12,34 +12,35 @@
  * Every view draws from the state (or the log) it is handed and keeps nothing else.
  * Around the run: Share (link, QR code), Present / follow the presenter (presence
  * stream, opened once the run is known to exist) and the downloads.
- * @module runview
+ * @module views/runview
  */
 
-import { getRun } from "./api.js";
-import { part } from "./dom.js";
-import { Player } from "./player.js";
-import { DISPLAY_EVENT } from "./prefs.js";
-import { ManualControls } from "./controls/manual.js";
-import { PlaybackControls } from "./controls/playback.js";
-import { PresenterControls } from "./controls/presenter.js";
-import { ShareDialog } from "./controls/share.js";
-import { RunStream } from "./stream.js";
-import { BoardView } from "./views/board.js";
-import { CodeView } from "./views/code.js";
-import { DeadlockView } from "./views/deadlock.js";
-import { DownloadsView } from "./views/downloads.js";
-import { EventLogView } from "./views/eventlog.js";
-import { OutputView } from "./views/output.js";
-import { PrimitivesView } from "./views/primitives.js";
-import { runInfo } from "./views/runinfo.js";
-import { StatusView } from "./views/status.js";
-import { TimelineView } from "./views/timeline.js";
-import { VerdictView } from "./views/verdict.js";
-import { WaitGraphView } from "./views/waitgraph.js";
+import { ManualControls } from "../controls/manual.js";
+import { PlaybackControls } from "../controls/playback.js";
+import { PresenterControls } from "../controls/presenter.js";
+import { ShareDialog } from "../controls/share.js";
+import { isEnded, isManual } from "../model/contract.js";
+import { Player } from "../model/player.js";
+import { getRun } from "../net/api.js";
+import { RunStream } from "../net/stream.js";
+import { part } from "../ui/dom.js";
+import { DISPLAY_EVENT } from "../ui/prefs.js";
+import { BoardView } from "./board.js";
+import { CodeView } from "./code.js";
+import { DeadlockView } from "./deadlock.js";
+import { DownloadsView } from "./downloads.js";
+import { EventLogView } from "./eventlog.js";
+import { OutputView } from "./output.js";
+import { PrimitivesView } from "./primitives.js";
+import { runInfo } from "./runinfo.js";
+import { StatusView } from "./status.js";
+import { TimelineView } from "./timeline.js";
+import { VerdictView } from "./verdict.js";
+import { WaitGraphView } from "./waitgraph.js";
 
-/** @typedef {import("./reducer.js").RunState} RunState */
-/** @typedef {import("./stream.js").StreamStatus} StreamStatus */
-/** @typedef {import("./api.js").ScenarioInfo} ScenarioInfo */
+/** @typedef {import("../model/reducer.js").RunState} RunState */
+/** @typedef {import("../net/stream.js").StreamStatus} StreamStatus */
+/** @typedef {import("../net/apitypes.js").ScenarioInfo} ScenarioInfo */
 
 /**
  * @typedef {object} StageOptions
@@ -70,7 +71,7 @@ export class RunView {
     plain.hidden = true;
     this.board = new BoardView(part(root, "board"), part(root, "board-empty"));
     this.verdict = new VerdictView(part(root, "verdict"));
-    this.deadlock = new DeadlockView(part(root, "deadlock"));
+    this.deadlock = new DeadlockView(part(root, "deadlock-banner"));
     this.primitives = new PrimitivesView(part(root, "prims"), part(root, "prims-card"));
     this.graph = new WaitGraphView(part(root, "graph"), part(root, "graph-empty"));
     this.output = new OutputView(part(root, "output"), part(root, "output-card"));
@@ -84,7 +85,7 @@ export class RunView {
     this.status = new StatusView(part(root, "status"), part(root, "progress"));
     this.info = part(root, "run-info");
     this.manual = new ManualControls(
-      part(root, "manual"),
+      part(root, "manual-panel"),
       (choices) => this.undo(choices),
       () => this.pollWaiting(),
     );
@@ -214,7 +215,7 @@ export class RunView {
       this.presenter.attach(id, this.token, this.player);
       this.downloads.setRun(id, run.links ?? {});
     }
-    if (first && run.mode === "controlled" && run.policy === "manual") {
+    if (first && isManual(run)) {
       this.manual.setRun({
         id,
         token: this.token,
@@ -230,7 +231,7 @@ export class RunView {
   /** What the run waits for now, as GET /api/runs/{id} says. */
   async pollWaiting() {
     const run = await getRun(this.runId);
-    return { waiting: waitingOf(run), over: !["queued", "running"].includes(run.status) };
+    return { waiting: waitingOf(run), over: isEnded(run.status) };
   }
 
   /** @param {string[]} choices */
@@ -290,7 +291,7 @@ export class RunView {
  * A manual run's wait for a step, from GET /api/runs/{id}: `waiting: {runnable, step}`
  * (or `runnable` and `steps` at the top level).
  * @param {Record<string, any>} run
- * @returns {import("./stream.js").Waiting | null}
+ * @returns {import("../net/stream.js").Waiting | null}
  */
 export function waitingOf(run) {
   const w = run.waiting && typeof run.waiting === "object" ? run.waiting : run;

@@ -6,11 +6,11 @@
  * @module views/status
  */
 
-import { setText } from "../dom.js";
-import { formatValue } from "../format.js";
+import { formatValue } from "../model/format.js";
+import { setText } from "../ui/dom.js";
 
-/** @typedef {import("../stream.js").StreamStatus} StreamStatus */
-/** @typedef {import("../player.js").Player} Player */
+/** @typedef {import("../net/stream.js").StreamStatus} StreamStatus */
+/** @typedef {import("../model/player.js").Player} Player */
 
 /**
  * What the pill can say: the stream's status, or "replaying" once the whole run has
@@ -27,7 +27,7 @@ const LABELS = {
   reconnecting: "Connection lost — reconnecting…",
   replaying: "Recorded run",
   ended: "Run complete",
-  failed: "Disconnected",
+  disconnected: "Disconnected",
   cut: "Disconnected — the run's end never arrived",
 };
 
@@ -54,14 +54,14 @@ export class StatusView {
    * @param {StreamStatus | "idle" | "starting"} stream
    */
   render(player, stream) {
-    if (stream === "failed" && !player.complete) this.set("cut");
+    if (stream === "disconnected" && !player.complete) this.set("cut");
     else this.set(stream === "ended" && !player.caughtUp ? "replaying" : stream);
     const shown = player.cursor;
     const received = player.log.length;
     let text = "";
     if (received > 0) {
       text = `event ${formatValue(shown)} of ${formatValue(received)}`;
-      if (!player.complete && stream !== "failed") text += " so far";
+      if (!player.complete && stream !== "disconnected") text += " so far";
     }
     setText(this.progress, text);
   }

@@ -10,19 +10,23 @@
  * with the not-yet-played part veiled and the playhead on top. Each lane paints at
  * most one segment and one mark of a kind per pixel column, so 100,000 events cost
  * what the canvas is wide.
+ *
+ * This module holds the view: its geometry, its layers and the shown window (zoom,
+ * pan, follow). The gestures are views/timelineinput.js, the shapes and patterns
+ * views/timelinepaint.js.
  * @module views/timeline
  */
 
-import { h } from "../dom.js";
-import { STATES } from "../events.js";
-import { formatValue } from "../format.js";
-import { readPalette, threadColour } from "../palette.js";
-import { sentence } from "../sentences.js";
-import { MARKS } from "../tracks.js";
+import { STATES } from "../model/events.js";
+import { formatValue } from "../model/format.js";
+import { MARKS } from "../model/tracks.js";
+import { readPalette, threadColour } from "../ui/palette.js";
+import { bindTimelineInput } from "./timelineinput.js";
+import { drawMark, niceTicks, seconds, stateFills } from "./timelinepaint.js";
 
-/** @typedef {import("../player.js").Player} Player */
-/** @typedef {import("../tracks.js").Tracks} Tracks */
-/** @typedef {import("../palette.js").Palette} Palette */
+/** @typedef {import("../model/player.js").Player} Player */
+/** @typedef {import("../model/tracks.js").Tracks} Tracks */
+/** @typedef {import("../ui/palette.js").Palette} Palette */
 
 const AXIS_H = 22;
 const TOP = 4;
@@ -52,8 +56,7 @@ export class TimelineView {
     this.fills = {};
     this.labelWidth = 80;
     this.topKey = "";
-    this.bindControls();
-    this.bindPointer();
+    bindTimelineInput(this);
     new ResizeObserver(() => this.resize()).observe(this.root);
     globalThis.matchMedia?.("(prefers-color-scheme: dark)").addEventListener("change", () => this.restyle());
   }
@@ -187,7 +190,7 @@ export class TimelineView {
 
   /**
    * @param {CanvasRenderingContext2D} ctx
-   * @param {import("../tracks.js").Lane} lane
+   * @param {import("../model/tracks.js").Lane} lane
    * @param {number} y
    * @param {number} laneH
    */
@@ -319,27 +322,11 @@ export class TimelineView {
     if (this.palette) return this.palette;
     const palette = readPalette(this.canvas);
     this.palette = palette;
-    this.fills = {
-      New: pattern(ctx, palette.states.New, "dots", palette.muted),
-      Runnable: pattern(ctx, palette.states.Runnable, "stripes", "rgba(255,255,255,0.55)"),
-      Running: palette.states.Running,
-      Blocked: pattern(ctx, palette.states.Blocked, "hatch", "rgba(0,0,0,0.35)"),
-      Dead: palette.states.Dead,
-    };
+    this.fills = stateFills(ctx, palette);
     return palette;
   }
 
-  // --- interaction -------------------------------------------------------------------
-
-  bindControls() {
-    this.root.closest(".timeline-card")?.addEventListener("click", (event) => {
-      const button = /** @type {HTMLElement} */ (event.target).closest("[data-zoom], [data-axis]");
-      if (!(button instanceof HTMLElement)) return;
-      if (button.dataset.axis) this.setAxis(/** @type {"steps" | "time"} */ (button.dataset.axis));
-      else if (button.dataset.zoom === "fit") this.setView(0, 1);
-      else this.zoom(button.dataset.zoom === "in" ? 0.5 : 2, this.playheadFraction());
-    });
-  }
+  // --- the shown window ------------------------------------------------------------
 
   /** @param {"steps" | "time"} axis */
   setAxis(axis) {
@@ -394,36 +381,6 @@ export class TimelineView {
     }
   }
 
-  bindPointer() {
-    let drag = /** @type {{x: number, from: number, moved: boolean} | null} */ (null);
-    this.canvas.addEventListener("pointerdown", (event) => {
-      drag = { x: event.clientX, from: this.view.from, moved: false };
-      this.canvas.setPointerCapture(event.pointerId);
-    });
-    this.canvas.addEventListener("pointermove", (event) => {
-      if (drag && Math.abs(event.clientX - drag.x) > 3) {
-        drag.moved = true;
-        const span = this.view.to - this.view.from;
-        const plot = this.size.width - this.labelWidth - 6;
-        const from = drag.from - ((event.clientX - drag.x) / plot) * span;
-        this.setView(from, from + span);
-      }
-      this.hover(event);
-    });
-    this.canvas.addEventListener("pointerup", (event) => {
-      if (drag && !drag.moved) this.pick(event);
-      drag = null;
-    });
-    this.canvas.addEventListener("pointerleave", () => { this.tip.hidden = true; });
-    this.canvas.addEventListener("wheel", (event) => {
-      if (!event.ctrlKey && !event.metaKey) return; // a plain wheel scrolls the page
-      event.preventDefault();
-      const [a, b] = this.extent();
-      const around = (this.unx(event.offsetX) - a) / (b - a);
-      this.zoom(event.deltaY > 0 ? 1.25 : 0.8, around);
-    }, { passive: false });
-  }
-
   /**
    * The event under the pointer: its index, or -1.
    * @param {PointerEvent} event
@@ -438,130 +395,4 @@ export class TimelineView {
     const near = tracks.nearestEvent(lane, i);
     return near >= 0 && Math.abs(this.x(this.pos(near)) - event.offsetX) < 14 ? near : i;
   }
-
-  /** @param {PointerEvent} event */
-  hover(event) {
-    const i = this.eventAt(event);
-    const log = this.player?.log;
-    if (i < 0 || !log?.[i]) {
-      this.tip.hidden = true;
-      return;
-    }
-    const e = log[i];
-    this.tip.replaceChildren(
-      h("span", { class: "tip-where" }, `#${e.seq} · ${seconds(e.t)}${e.line ? ` · line ${e.line}` : ""}`),
-      h("span", { class: "tip-text" }, sentence(e)),
-    );
-    this.tip.hidden = false;
-    const left = Math.min(event.offsetX + 12, this.size.width - this.tip.offsetWidth - 4);
-    this.tip.style.left = `${Math.max(0, left)}px`;
-    this.tip.style.top = `${event.offsetY + 14}px`;
-  }
-
-  /** @param {PointerEvent} event */
-  pick(event) {
-    const i = this.eventAt(event);
-    if (i >= 0) this.player?.seek(i + 1);
-  }
-}
-
-/**
- * @param {CanvasRenderingContext2D} ctx
- * @param {string} mark
- * @param {number} x
- * @param {number} y the mark's centre
- * @param {number} r its half-size
- */
-function drawMark(ctx, mark, x, y, r) {
-  ctx.beginPath();
-  switch (mark) {
-    case "acquire": // ▼ takes the lock
-      ctx.moveTo(x - r, y - r);
-      ctx.lineTo(x + r, y - r);
-      ctx.lineTo(x, y + r);
-      ctx.fill();
-      return;
-    case "release": // △ gives it back
-      ctx.moveTo(x - r, y + r);
-      ctx.lineTo(x + r, y + r);
-      ctx.lineTo(x, y - r);
-      ctx.closePath();
-      ctx.stroke();
-      return;
-    case "wait": // ◇
-      ctx.moveTo(x, y - r);
-      ctx.lineTo(x + r, y);
-      ctx.lineTo(x, y + r);
-      ctx.lineTo(x - r, y);
-      ctx.closePath();
-      ctx.stroke();
-      return;
-    case "notify": // ●
-      ctx.arc(x, y, r * 0.8, 0, Math.PI * 2);
-      ctx.fill();
-      return;
-    case "read": // short tick
-      ctx.fillRect(x - 0.75, y - r * 0.3, 1.5, r * 1.3);
-      return;
-    default: // write: tall tick
-      ctx.fillRect(x - 1, y - r, 2, r * 2);
-  }
-}
-
-/**
- * A colour with a pattern over it (so a state reads without its colour).
- * @param {CanvasRenderingContext2D} ctx
- * @param {string} colour
- * @param {"dots" | "stripes" | "hatch"} kind
- * @param {string} ink
- * @returns {CanvasPattern | string}
- */
-function pattern(ctx, colour, kind, ink) {
-  const tile = document.createElement("canvas");
-  tile.width = 8;
-  tile.height = 8;
-  const t = /** @type {CanvasRenderingContext2D} */ (tile.getContext("2d"));
-  t.fillStyle = colour;
-  t.fillRect(0, 0, 8, 8);
-  t.fillStyle = ink;
-  t.strokeStyle = ink;
-  t.lineWidth = 1.5;
-  if (kind === "dots") {
-    t.fillRect(3, 3, 2, 2);
-  } else {
-    t.beginPath();
-    t.moveTo(0, 8);
-    t.lineTo(8, 0);
-    if (kind === "hatch") {
-      t.moveTo(0, 0);
-      t.lineTo(8, 8);
-    }
-    t.stroke();
-  }
-  return ctx.createPattern(tile, "repeat") ?? colour;
-}
-
-/**
- * About `count` round numbers between a and b.
- * @param {number} a
- * @param {number} b
- * @param {number} count
- * @returns {number[]}
- */
-export function niceTicks(a, b, count) {
-  const raw = (b - a) / count;
-  if (!(raw > 0) || !Number.isFinite(raw)) return [];
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
-  const out = [];
-  for (let v = Math.ceil(a / step) * step; v <= b; v += step) out.push(v);
-  return out;
-}
-
-/** @param {number} s */
-function seconds(s) {
-  if (s === 0) return "0 s";
-  if (Math.abs(s) < 1e-3) return `${(s * 1e6).toFixed(0)} µs`;
-  if (Math.abs(s) < 1) return `${(s * 1e3).toFixed(s < 0.01 ? 2 : 1)} ms`;
-  return `${s.toFixed(2)} s`;
 }

@@ -6,12 +6,13 @@
  * @module views/verdict
  */
 
-import { h } from "../dom.js";
-import { formatValue, statusLabel } from "../format.js";
+import { Status, statusLabel } from "../model/contract.js";
+import { formatValue } from "../model/format.js";
+import { h } from "../ui/dom.js";
 import { factsTable, isTable } from "./chart.js";
 
-/** @typedef {import("../reducer.js").RunState} RunState */
-/** @typedef {import("../reducer.js").RunEnd} RunEnd */
+/** @typedef {import("../model/reducer.js").RunState} RunState */
+/** @typedef {import("../model/reducer.js").RunEnd} RunEnd */
 
 export class VerdictView {
   /** @param {HTMLElement} root */
@@ -65,7 +66,10 @@ export class VerdictView {
   }
 }
 
-const ERRORS = new Set(["deadlocked", "failed", "timed_out", "interrupted"]);
+/** @returns {string[]} the statuses of a run that went wrong (not one that was cancelled) */
+function errorStatuses() {
+  return [Status.DEADLOCKED, Status.FAILED, Status.TIMED_OUT, Status.INTERRUPTED].map((s) => s.value);
+}
 
 /**
  * good / bad / error / neutral: how the verdict should look. A run can finish and still
@@ -74,7 +78,7 @@ const ERRORS = new Set(["deadlocked", "failed", "timed_out", "interrupted"]);
  * @returns {string}
  */
 export function outcome(end) {
-  if (ERRORS.has(end.status)) return "error";
+  if (errorStatuses().includes(end.status)) return "error";
   const facts = end.verdict?.facts ?? {};
   if (facts.ok === true) return "good";
   if (facts.ok === false) return "bad";

@@ -7,12 +7,12 @@
  * @module views/waitgraph
  */
 
-import { threadColour } from "../palette.js";
-import { waitGraph } from "../queries.js";
+import { waitGraph } from "../model/queries.js";
+import { threadColour } from "../ui/palette.js";
 
-/** @typedef {import("../reducer.js").RunState} RunState */
-/** @typedef {import("../queries.js").Graph} Graph */
-/** @typedef {import("../queries.js").GraphNode} GraphNode */
+/** @typedef {import("../model/reducer.js").RunState} RunState */
+/** @typedef {import("../model/queries.js").Graph} Graph */
+/** @typedef {import("../model/queries.js").GraphNode} GraphNode */
 
 const SVG = "http://www.w3.org/2000/svg";
 const W = 420;

@@ -2,7 +2,7 @@
 /**
  * How resource events change locks, semaphores, conditions, events, barriers, queues and
  * shared variables (and the thread that operated on them).
- * @module fold/resources
+ * @module model/fold/resources
  */
 
 import {

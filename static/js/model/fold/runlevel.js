@@ -1,8 +1,10 @@
 // @ts-check
 /**
  * Run-level events: what the scenario printed and measured, a deadlock, a limit, the end.
- * @module fold/run
+ * @module model/fold/runlevel
  */
+
+import { Status } from "../contract.js";
 
 /** @typedef {import("../events.js").Event} Event */
 /** @typedef {import("./state.js").RunState} RunState */
@@ -54,7 +56,7 @@ export const RUN_HANDLERS = {
     const steps = sources.map((s) => s.steps).find(Number.isInteger) ?? null;
     /** @type {RunEnd} */
     const end = {
-      status: String(d.status ?? "finished"),
+      status: String(d.status ?? Status.FINISHED.value),
       verdict,
       message,
       schedule: schedule ? schedule.map(String) : null,

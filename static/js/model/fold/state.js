@@ -2,7 +2,7 @@
 /**
  * The shape of the state the reducer folds the event log into, and the few pure helpers
  * every handler uses to change it without mutating anything.
- * @module fold/state
+ * @module model/fold/state
  */
 
 import { allowedTransition } from "../events.js";
@@ -65,7 +65,7 @@ import { allowedTransition } from "../events.js";
 
 /**
  * @typedef {object} RunEnd
- * @property {string} status finished, deadlocked, failed, timed_out, …
+ * @property {string} status how the run ended: a Status value (model/contract.js)
  * @property {Verdict | null} verdict
  * @property {string | null} message
  * @property {ReadonlyArray<string> | null} schedule controlled mode: the scheduler's picks
@@ -93,7 +93,7 @@ import { allowedTransition } from "../events.js";
  * @property {ReadonlyArray<string>} output the last OUTPUT_KEPT printed lines
  * @property {number} outputCount every line printed so far
  * @property {ReadonlyArray<Measure>} measures numbers the scenario measured, in order
- * @property {any} deadlock the `deadlock` event's detail, once there is one
+ * @property {any} deadlock the deadlock event's detail, once there is one
  * @property {string | null} limit why the run was stopped early, if it was
  * @property {RunEnd | null} end set by the final `end` event
  * @property {ReadonlyArray<string>} problems contract breaches noticed (should stay empty)

@@ -2,7 +2,7 @@
 /**
  * How lifecycle events change a thread: create, start/run, preempt, block, wake, exit.
  * (The thread's new state and line are applied before these, by `moveThread`.)
- * @module fold/threads
+ * @module model/fold/threads
  */
 
 import { updateResource, updateThread, without } from "./state.js";
