@@ -1,12 +1,16 @@
 """The command line: ``threadlab`` (or ``python -m app``).
 
     threadlab [serve] [--host H] [--port P] [--data-dir D] [--share]   serve the web app
-    threadlab run SCENARIO [--param K=V ...] [--mode M] [--seed N] [--policy P] [--json]
+    threadlab run SCENARIO [--param K=V ...] [--mode M] [--seed N] [--policy P]
+                  [--granularity G] [--depth D] [--json]
     threadlab export RUN_ID -o FILE.json|FILE.jsonl [--data-dir D]
 
 Each subcommand is one ``add_<name>`` function below that sets its parser's ``handler``.
 Options left out come from the environment (``THREADLAB_<NAME>``) or the defaults in
-``app/settings.py``.  Exit codes: 0 done, 1 the run or the export failed, 2 bad input.
+``app/settings.py``; a run's choices come from ``app.contract`` and the request is checked
+by the API's own models.  Exit codes: 0 done, 1 the run or the export failed, 2 bad input.
+Runs are supervised in POSIX process groups: on a system without them (Windows outside
+WSL) ``serve`` and ``run`` stop at once and say so.
 """
 
 from __future__ import annotations
@@ -21,11 +25,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.contract import (
+    DEFAULT_GRANULARITY,
+    DEFAULT_MODE,
+    DEFAULT_POLICY,
+    Granularity,
+    Mode,
+    Policy,
+    Status,
+)
 from app.settings import Settings
 from app.share import is_loopback, is_wildcard, lan_addresses, origin, qr_terminal
 
 DEFAULT_COMMAND = "serve"
-COMMANDS = ("serve", "run", "export")
 __all__ = ["is_loopback", "main"]
 
 
@@ -53,9 +65,14 @@ def add_run(commands: Any) -> None:
     run.add_argument(
         "-p", "--param", action="append", default=[], metavar="K=V", help="a parameter"
     )
-    run.add_argument("--mode", choices=("free", "controlled"), default="free")
+    run.add_argument("--mode", choices=list(Mode), default=DEFAULT_MODE)
     run.add_argument("--seed", type=int, help="controlled mode: the seed (default: random)")
-    run.add_argument("--policy", choices=("random", "round_robin", "pct"), default="random")
+    unattended = [policy for policy in Policy if policy != Policy.MANUAL]  # no one to step
+    run.add_argument("--policy", choices=unattended, default=DEFAULT_POLICY)
+    run.add_argument(
+        "--granularity", choices=list(Granularity), help=f"default {DEFAULT_GRANULARITY}"
+    )
+    run.add_argument("--depth", type=int, help="PCT's depth (controlled mode, policy pct)")
     run.add_argument("--json", action="store_true", help="print the events as JSON Lines")
     run.add_argument("--width", type=int, default=64, help="timeline columns (default 64)")
     run.set_defaults(handler=run_scenario)
@@ -90,6 +107,13 @@ def fail(message: str, code: int = 2) -> int:
 
 def settings_from(**given: Any) -> Settings:
     return Settings(**{k: v for k, v in given.items() if v is not None})
+
+
+def cannot_supervise() -> str | None:
+    """Why runs cannot be supervised on this system, or None (see the module docstring)."""
+    from app.runs.process import unsupported_reason
+
+    return unsupported_reason()
 
 
 # ---- serve --------------------------------------------------------------------------
@@ -128,6 +152,9 @@ def print_share(port: int) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn  # late: `threadlab --help` stays fast
+
+    if reason := cannot_supervise():
+        return fail(reason, 1)
 
     from app.server import create_app
 
@@ -178,45 +205,54 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def parse_params(scenario_id: str, pairs: list[str]) -> dict[str, Any]:
     """``["threads=4", "fair=true"]`` → ``{"threads": 4, "fair": True}``, typed by the
-    scenario's parameters (the registry then checks the values).  ValueError if a pair
-    has no ``=``."""
-    from app.scenarios import registry
+    scenario's parameters as a demo link's are (the registry then checks the values).
+    ValueError if a pair has no ``=``."""
+    from app.api.demo import text_params
 
-    try:
-        types = {p.name: p.type for p in registry.get(scenario_id).params}
-    except KeyError:
-        types = {}
-    params: dict[str, Any] = {}
+    texts: dict[str, str] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
         if not sep or not name:
             raise ValueError(f"--param takes NAME=VALUE, e.g. --param threads=4; got {pair!r}.")
-        params[name] = _typed(text, types.get(name))
-    return params
+        texts[name] = text
+    return text_params(scenario_id, texts)
 
 
-def _typed(text: str, kind: str | None) -> Any:
+def run_request(args: argparse.Namespace, params: dict[str, Any]) -> Any:
+    """The run the command line asks for, checked by the API's model of a run request;
+    ValueError with the API's sentences if it is not one."""
+    from pydantic import TypeAdapter
+
+    from app.api.handlers import sentence
+    from app.api.schemas import RunRequest
+
+    body: dict[str, Any] = {"scenario": args.scenario, "params": params, "mode": args.mode}
+    body.update({k: v for k, v in (("seed", args.seed), ("policy", args.policy)) if v})
+    options = {k: v for k, v in (("granularity", args.granularity), ("depth", args.depth)) if v}
+    if options:
+        body["options"] = options
     try:
-        if kind == "int":
-            return int(text)
-        if kind == "float":
-            return float(text)
-    except ValueError:
-        return text  # the registry's message names the parameter and the type
-    if kind == "bool":
-        truth = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-        return truth.get(text.lower(), text)
-    return text
+        return TypeAdapter(RunRequest).validate_python(body)
+    except ValidationError as exc:
+        raise ValueError(" ".join(sentence(e, "--") for e in exc.errors())) from None
 
 
-async def run_once(settings: Settings, scenario: str, params: dict[str, Any], args: Any) -> Any:
+async def run_once(settings: Settings, request: Any) -> Any:
     """One run through the run manager, as the server runs it, with no server around."""
+    from app.api.schemas import options_of
     from app.runs.manager import RunManager
 
     manager = RunManager(settings)
     await manager.start()
     try:
-        run = manager.submit(scenario, params, args.mode, args.seed, args.policy)
+        run = manager.submit(
+            request.scenario,
+            request.params,
+            request.mode,
+            request.seed,
+            request.policy,
+            options_of(request),
+        )
         async for _ in run.log.follow():
             pass
         return run
@@ -231,11 +267,13 @@ def run_scenario(args: argparse.Namespace) -> int:
     from app.runs.manager import check_scenario
     from app.scenarios import registry
 
+    if reason := cannot_supervise():
+        return fail(reason, 1)
     try:
         settings = settings_from()
-        params = parse_params(args.scenario, args.param)
-        check_scenario(args.scenario, params, args.mode)  # before any process starts
-        run = asyncio.run(run_once(settings, args.scenario, params, args))
+        request = run_request(args, parse_params(args.scenario, args.param))
+        check_scenario(args.scenario, request.params, request.mode)  # before any process starts
+        run = asyncio.run(run_once(settings, request))
     except (ValidationError, ValueError) as exc:
         return fail(str(exc))
     except ScenarioNotFound as exc:
@@ -253,7 +291,7 @@ def run_scenario(args: argparse.Namespace) -> int:
         ascii = not (getattr(sys.stdout, "encoding", None) or "").lower().startswith("utf")
         facts = {**about(run), "verdict": run.verdict, "message": run.message}
         print(render(facts, run.log.events, args.width, ascii), end="")
-    return 0 if run.status in ("finished", "deadlocked") else 1
+    return 0 if run.status in (Status.FINISHED, Status.DEADLOCKED) else 1
 
 
 # ---- export -------------------------------------------------------------------------

@@ -80,7 +80,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     handlers.install(app)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(SecurityHeaders)  # outermost: on every answer, 413s too
-    routers = (health, contract, scenarios, recent, runs, stream, presenter, exports, share, search, pages)
+    routers = (
+        health,
+        contract,
+        scenarios,
+        recent,
+        runs,
+        stream,
+        presenter,
+        exports,
+        share,
+        search,
+        pages,
+    )
     for module in routers:
         app.include_router(module.router)
     static = asset_dir("static")

@@ -14,6 +14,8 @@ import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.contract import DEFAULT_LIMITS as LIMITS
+
 
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("threadlab", appauthor=False))
@@ -31,10 +33,16 @@ class Settings(BaseSettings):
     )
     max_runs: int = Field(2, ge=1, le=64, description="Worker processes running at once.")
     queue_size: int = Field(8, ge=0, le=1000, description="Runs waiting for a worker slot.")
-    wall_time: float = Field(20.0, gt=0, le=3600, description="Seconds before a run is killed.")
-    max_events: int = Field(200_000, ge=100, le=5_000_000, description="Events per run.")
-    max_threads: int = Field(64, ge=1, le=1024, description="Threads a scenario may start.")
-    idle_time: float = Field(900.0, gt=0, description="Manual run idle seconds before cancel.")
+    wall_time: float = Field(
+        LIMITS.wall_time, gt=0, le=3600, description="Seconds before a run is killed."
+    )
+    max_events: int = Field(LIMITS.max_events, ge=100, le=5_000_000, description="Events per run.")
+    max_threads: int = Field(
+        LIMITS.max_threads, ge=1, le=1024, description="Threads a scenario may start."
+    )
+    idle_time: float = Field(
+        LIMITS.idle_time, gt=0, description="Manual run idle seconds before cancel."
+    )
     keep_runs: int = Field(500, ge=1, description="Recordings kept; older ones are deleted.")
     keep_events: int = Field(
         500_000, ge=0, description="Events of ended runs kept in memory (~1 KB each)."

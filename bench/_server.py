@@ -7,6 +7,7 @@ from ``/proc`` and to find the processes it started (by a marker in their enviro
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TICK = os.sysconf("SC_CLK_TCK")
@@ -112,3 +114,8 @@ def threadlab(**env: str) -> Iterator[str]:
     """The server's base URL while it runs (see ``threadlab_server``)."""
     with threadlab_server(**env) as served:
         yield served.url
+
+
+def fake_header(script: dict[str, Any]) -> dict[str, str]:
+    """The header that scripts the fake worker (a server started with test_hooks)."""
+    return {"X-Threadlab-Fake": json.dumps(script)}

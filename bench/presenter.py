@@ -18,7 +18,7 @@ import statistics
 import time
 
 import httpx
-from _server import threadlab
+from _server import fake_header, threadlab
 
 FOLLOWERS = 100
 ROUNDS = 50
@@ -45,8 +45,8 @@ class Follower:
 async def bench(url: str) -> list[float]:
     limits = httpx.Limits(max_connections=FOLLOWERS + 10, max_keepalive_connections=10)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
-        body = {"scenario": "race", "options": {"fake": "events", "n": 200}}
-        run = (await http.post("/api/runs", json=body)).json()
+        script = fake_header({"fake": "events", "n": 200})
+        run = (await http.post("/api/runs", json={"scenario": "race"}, headers=script)).json()
         async with http.stream("GET", run["links"]["events"]) as response:
             await response.aread()  # the run has ended
         received: dict[int, list[float]] = {}

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import httpx
-from _server import Served, threadlab_server
+from _server import Served, fake_header, threadlab_server
 
 OVER = {"finished", "deadlocked", "failed", "timed_out", "cancelled", "interrupted"}
 
@@ -71,11 +71,13 @@ def latency_line(values: list[float]) -> str:
 
 
 async def press(url: str, presses: int) -> tuple[list[httpx.Response], float]:
-    body = {"scenario": "race", "options": {"fake": "paced", "n": 10, "interval": 0.1}}
+    body, script = {"scenario": "race"}, fake_header({"fake": "paced", "n": 10, "interval": 0.1})
     limits = httpx.Limits(max_connections=presses)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
         begin = time.perf_counter()
-        answers = await asyncio.gather(*(http.post("/api/runs", json=body) for _ in range(presses)))
+        answers = await asyncio.gather(
+            *(http.post("/api/runs", json=body, headers=script) for _ in range(presses))
+        )
         return list(answers), time.perf_counter() - begin
 
 

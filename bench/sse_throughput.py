@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import httpx
-from _server import threadlab
+from _server import fake_header, threadlab
 
 N = 200_000
 REPEAT = 15
@@ -111,8 +111,8 @@ def main() -> None:
         "THREADLAB_MAX_EVENTS": str(N * 2),
     }
     with threadlab(**env) as url, httpx.Client(base_url=url, timeout=60) as http:
-        body = {"scenario": "race", "options": {"fake": "flood", "n": N}}
-        run = http.post("/api/runs", json=body).json()
+        script = fake_header({"fake": "flood", "n": N})
+        run = http.post("/api/runs", json={"scenario": "race"}, headers=script).json()
         with http.stream("GET", run["links"]["events"]) as response:
             live_count, _, first = count_events(response)
         live = live_count / (time.perf_counter() - first)

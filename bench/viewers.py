@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 import httpx
-from _server import cpu_seconds, threadlab_server
+from _server import cpu_seconds, fake_header, threadlab_server
 
 BATCH, INTERVAL, WAIT = 50, 0.02, 3.0
 ID = re.compile(rb"^id: (\d+)$", re.M)
@@ -194,7 +194,7 @@ def main() -> None:
         before = server.cpu()
         begin = time.perf_counter()
         run = http.post(
-            "/api/runs", json={"scenario": "race", "options": {**options, "wait": WAIT}}
+            "/api/runs", json={"scenario": "race"}, headers=fake_header({**options, "wait": WAIT})
         )
         run.raise_for_status()
         events = run.json()["links"]["events"]

@@ -6,15 +6,14 @@ for clients that do not load a page.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
+from app.api.schemas import Contract
 from app.contract import browser_contract
 
 router = APIRouter(tags=["contract"])
 
 
-@router.get("/api/contract")
-async def get_contract() -> dict[str, Any]:
-    return browser_contract()
+@router.get("/api/contract", operation_id="get_contract")
+async def get_contract() -> Contract:
+    return Contract.model_validate(browser_contract())

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
+from app.contract import Mode
 from app.errors import (
     Conflict,
     Forbidden,
@@ -47,7 +48,10 @@ MEANING = {
 }
 
 
-def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+Answers = dict[int | str, dict[str, Any]]  # FastAPI's ``responses=``
+
+
+def errors(*codes: int) -> Answers:
     """OpenAPI ``responses=`` for the error answers a route can give (all ``ErrorAnswer``)."""
     return {code: {"model": ErrorAnswer, "description": MEANING[code]} for code in codes}
 
@@ -76,10 +80,12 @@ async def domain_error(request: Request, exc: Exception) -> JSONResponse:
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
-    detail = " ".join(_sentence(error) for error in errors) or "The request is not valid."
+    detail = " ".join(sentence(error) for error in errors) or "The request is not valid."
     for error in errors:  # the raw body may be bytes; keep the answer JSON
         error.pop("ctx", None)
         error.pop("url", None)
+        if error.get("loc", ())[:1] == ("body",):
+            error["loc"] = ("body", *_place(error["loc"]))
         if isinstance(error.get("input"), bytes):
             error["input"] = error["input"].decode(errors="replace")
     body = {"detail": detail, "errors": _finite(jsonable_encoder(errors))}
@@ -137,9 +143,19 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def _sentence(error: dict[str, Any]) -> str:
-    """One pydantic error as a sentence: where, what is wrong, and the value given."""
-    where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+# The tags of tagged unions (a run request per mode): pydantic puts them in ``loc``,
+# but they are not a place in the body.
+UNION_TAGS = frozenset(Mode)
+
+
+def sentence(error: Any, flag: str = "") -> str:
+    """One pydantic error as a sentence: where, what is wrong, and the value given.
+    With ``flag`` (``--`` on the command line, whose flags are named as the fields
+    are) the place is that flag."""
+    place = _place(error.get("loc", ()))
+    where = ".".join(str(part) for part in place)
+    if flag and place:
+        where = f"{flag}{place[-1]}"
     if error.get("type") == "json_invalid":
         return f"The request body is not valid JSON: {error.get('ctx', {}).get('error', '')}."
     if where == "" and isinstance(error.get("input"), (bytes, str)):
@@ -148,6 +164,16 @@ def _sentence(error: dict[str, Any]) -> str:
     given = error.get("input")
     shown = "" if isinstance(given, dict) or given is None else f" (got {given!r})"
     return f"'{where or 'body'}': {message}{shown}."
+
+
+def _place(loc: tuple[Any, ...] | list[Any]) -> list[Any]:
+    """``loc`` without ``body`` and without a union's tag after it."""
+    parts = list(loc)
+    if parts[:1] == ["body"]:
+        parts = parts[1:]
+    if parts[:1] and parts[0] in UNION_TAGS:
+        parts = parts[1:]
+    return parts
 
 
 def install(app: FastAPI) -> None:

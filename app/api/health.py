@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from app.api.deps import ManagerDep
+from app.api.schemas import Health
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
-async def healthz(manager: ManagerDep) -> dict[str, Any]:
-    return {"status": "ok", "runs": manager.counts()}
+@router.get("/healthz", operation_id="healthz")
+async def healthz(manager: ManagerDep) -> Health:
+    return Health(status="ok", runs=manager.counts())

@@ -11,15 +11,13 @@ close after ``end``; see ``app/runs/presence.py``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import anyio
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
 
 from app.api.deps import ControlToken, PresenceDep, RunDep, SettingsDep
-from app.api.handlers import errors
+from app.api.handlers import Answers, errors
+from app.api.schemas import Presented, PresenterRequest, event_stream
 from app.api.stream import SHUTDOWN_GRACE, keepalive
 from app.runs.presence import Position
 
@@ -28,31 +26,27 @@ router = APIRouter(
 )
 
 
-class PresenterRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    seq: int = Field(ge=0, le=100_000_000, description="The last event shown (0: none yet).")
-    playing: bool
-    speed: float = Field(1.0, gt=0, le=64, description="Playback speed, as the player's.")
-    live: bool = Field(False, description="Following a live run's newest event.")
-
-
-@router.post("/presenter")
+@router.post("/presenter", operation_id="present")
 async def present(
     run: RunDep, body: PresenterRequest, presence: PresenceDep, token: ControlToken = None
-) -> dict[str, Any]:
+) -> Presented:
     position = Position(body.seq, body.playing, body.speed, body.live)
-    return presence.present(run, token, position)
+    return Presented.model_validate(presence.present(run, token, position))
 
 
-@router.delete("/presenter")
+@router.delete("/presenter", operation_id="stop_presenting")
 async def stop_presenting(
     run: RunDep, presence: PresenceDep, token: ControlToken = None
-) -> dict[str, Any]:
-    return presence.stop(run, token)
+) -> Presented:
+    return Presented.model_validate(presence.stop(run, token))
 
 
-@router.get("/presence")
+PRESENCE: Answers = {
+    200: event_stream("`event: presenter` and `event: viewers` messages (no `id:`).")
+}
+
+
+@router.get("/presence", operation_id="follow", response_class=Response, responses=PRESENCE)
 async def follow(run: RunDep, presence: PresenceDep, settings: SettingsDep) -> Response:
     shutdown = anyio.Event()
     return EventSourceResponse(

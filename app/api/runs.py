@@ -1,16 +1,28 @@
-"""``/api/runs``: start a run, look at it, cancel it, step it (manual policy)."""
+"""``/api/runs``: start a run, look at it, cancel it, step it (manual policy).
+
+A created run's answer links (OpenAPI ``links``) to every operation on it, so a client
+— or Schemathesis's stateful phase — can walk from ``POST /api/runs`` to the rest.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import json
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from app.api.deps import ControlToken, ManagerDep, SettingsDep
-from app.api.handlers import errors
+from app.api.handlers import Answers, errors
 from app.api.limits import client_key, get_limiter
+from app.api.schemas import (
+    RunCreated,
+    RunInfo,
+    RunLinks,
+    RunRequest,
+    Stepped,
+    StepRequest,
+    options_of,
+)
 from app.errors import InvalidRequest
 from app.runs.manager import RunManager
 from app.runs.run import Run
@@ -20,120 +32,99 @@ router = APIRouter(
     prefix="/api/runs", tags=["runs"], responses=errors(400, 403, 404, 409, 413, 422, 429)
 )
 
-
-class RunOptions(BaseModel):
-    """How the controlled scheduler works; only for ``mode: "controlled"``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    granularity: Literal["operation", "bytecode"] = Field(
-        "operation", description="bytecode: threads may also switch between bytecodes."
-    )
-    depth: int = Field(3, ge=1, le=10, description="PCT's bug depth d.")
-    pct_steps: int = Field(2000, ge=10, le=1_000_000, description="PCT's estimate of steps.")
-    choices: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
-        default_factory=list,
-        max_length=100_000,
-        description="Replay these picks first (a run's schedule): undo, exact reruns.",
-    )
-
-
-class RunRequest(BaseModel):
-    """What a client may ask for; anything else in the body is refused (422)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    scenario: str = Field(max_length=100)
-    params: dict[str, Any] = Field(default_factory=dict)
-    mode: Literal["free", "controlled"] = "free"
-    seed: int | None = Field(None, ge=0, lt=2**32, description="None: a random seed.")
-    policy: Literal["random", "round_robin", "pct", "manual"] = "random"
-    options: dict[str, Any] = Field(
-        default_factory=dict,
-        description="Controlled mode only: " + ", ".join(RunOptions.model_fields) + ".",
-        # Inline, not a $ref: a $ref to a model no route uses broke /openapi.json (a 500).
-        json_schema_extra={
-            key: value
-            for key, value in RunOptions.model_json_schema().items()
-            if key not in ("title", "description")
-        },
-    )
+# The operations a created run's id leads to, for the OpenAPI links of POST /api/runs;
+# the creator's ones (CREATOR_ONLY) take the control token from the same answer.
+RUN_OPERATIONS = {
+    "GetRun": "get_run",
+    "CancelRun": "cancel_run",
+    "StepRun": "step_run",
+    "RunEvents": "run_events",
+    "RunTrace": "trace",
+    "RunEventsJsonl": "events_jsonl",
+    "PresentRun": "present",
+    "StopPresenting": "stop_presenting",
+    "RunPresence": "follow",
+    "DeleteRun": "delete_run",
+}
+CREATOR_ONLY = {"cancel_run", "step_run", "present", "stop_presenting", "delete_run"}
 
 
-def checked_options(body: RunRequest, settings: Settings) -> dict[str, Any]:
-    """The run's options, validated; 422 naming the bad option otherwise.  With
-    ``settings.test_hooks``, options with a ``fake`` key script the tests' fake worker
-    and pass as they are."""
-    raw = dict(body.options)
-    if settings.test_hooks and "fake" in raw:
-        return raw
-    if raw and body.mode != "controlled":
-        names = ", ".join(RunOptions.model_fields)
-        raise InvalidRequest(f"options ({names}) apply only to mode 'controlled'.")
-    try:
-        options = RunOptions.model_validate(raw).model_dump(exclude_defaults=True)
-    except ValidationError as exc:
-        errors = [{**e, "loc": ("body", "options", *e["loc"])} for e in exc.errors()]
-        raise RequestValidationError(errors) from None
-    return options
+def _link(operation: str) -> dict[str, Any]:
+    parameters = {"run_id": "$response.body#/id"}
+    if operation in CREATOR_ONLY:
+        parameters["header.X-Control-Token"] = "$response.body#/control_token"
+    return {"operationId": operation, "parameters": parameters}
 
 
-class StepRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    thread: str = Field(min_length=1, max_length=200)
-
-
-def links(run: Run) -> dict[str, str]:
-    return {
-        "self": f"/api/runs/{run.id}",
-        "events": f"/api/runs/{run.id}/events",
-        "page": f"/runs/{run.id}",
-        "trace": f"/api/runs/{run.id}/trace",
+CREATED: Answers = {
+    201: {
+        "description": "The run is queued; its links lead to everything about it.",
+        "links": {name: _link(operation) for name, operation in RUN_OPERATIONS.items()},
     }
+}
+# Tests only (``settings.test_hooks``): a header that scripts the fake worker.
+FAKE_HEADER = "X-Threadlab-Fake"
 
 
-def describe(run: Run, manager: RunManager) -> dict[str, Any]:
-    return {**run.public(manager.queue_position(run)), "links": links(run)}
+def links(run: Run) -> RunLinks:
+    return RunLinks(
+        self=f"/api/runs/{run.id}",
+        events=f"/api/runs/{run.id}/events",
+        page=f"/runs/{run.id}",
+        trace=f"/api/runs/{run.id}/trace",
+    )
 
 
-@router.post("", status_code=201)
+def describe(run: Run, manager: RunManager) -> RunInfo:
+    return RunInfo.model_validate(
+        {**run.public(manager.queue_position(run)), "links": links(run).model_dump()}
+    )
+
+
+def fake_script(request: Request, settings: Settings) -> dict[str, Any] | None:
+    """What the tests' fake worker is told to do (only with ``test_hooks``)."""
+    text = request.headers.get(FAKE_HEADER)
+    if not settings.test_hooks or text is None:
+        return None
+    try:
+        script = json.loads(text)
+    except ValueError:
+        raise InvalidRequest(f"{FAKE_HEADER} must be a JSON object.") from None
+    return script if isinstance(script, dict) else None
+
+
+@router.post("", status_code=201, operation_id="create_run", responses=CREATED)
 async def create_run(
     body: RunRequest,
     manager: ManagerDep,
     settings: SettingsDep,
     request: Request,
     response: Response,
-) -> dict[str, Any]:
-    options = checked_options(body, settings)
+) -> RunCreated:
+    options = fake_script(request, settings) or options_of(body)
     limiter, client = get_limiter(request), client_key(request)
     limiter.check(client)  # 429 + Retry-After past the client's run_rate
     run = manager.submit(body.scenario, body.params, body.mode, body.seed, body.policy, options)
     limiter.add(client)  # only accepted runs count
-    response.headers["Location"] = links(run)["self"]
-    return {
-        "id": run.id,
-        "status": run.status,
-        "links": links(run),
-        "control_token": run.control_token,
-    }
+    response.headers["Location"] = f"/api/runs/{run.id}"
+    return RunCreated(
+        id=run.id, status=run.status, links=links(run), control_token=run.control_token
+    )
 
 
-@router.get("/{run_id}")
-async def get_run(run_id: str, manager: ManagerDep) -> dict[str, Any]:
+@router.get("/{run_id}", operation_id="get_run")
+async def get_run(run_id: str, manager: ManagerDep) -> RunInfo:
     return describe(await manager.find(run_id), manager)
 
 
-@router.post("/{run_id}/cancel")
-async def cancel_run(
-    run_id: str, manager: ManagerDep, token: ControlToken = None
-) -> dict[str, Any]:
+@router.post("/{run_id}/cancel", operation_id="cancel_run")
+async def cancel_run(run_id: str, manager: ManagerDep, token: ControlToken = None) -> RunInfo:
     return describe(await manager.cancel(run_id, token), manager)
 
 
-@router.post("/{run_id}/step", status_code=202)
+@router.post("/{run_id}/step", status_code=202, operation_id="step_run")
 async def step_run(
     run_id: str, body: StepRequest, manager: ManagerDep, token: ControlToken = None
-) -> dict[str, Any]:
+) -> Stepped:
     await manager.step(run_id, token, body.thread)
-    return {"id": run_id, "stepped": body.thread}
+    return Stepped(id=run_id, stepped=body.thread)

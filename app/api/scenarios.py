@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from app.api.handlers import errors
+from app.api.schemas import ScenarioDetail, ScenarioSummary
 from app.errors import ScenarioNotFound
 from app.scenarios import registry
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"], responses=errors(404))
 
 
-@router.get("")
-async def list_scenarios() -> list[dict[str, Any]]:
-    return [scenario.public() for scenario in registry.scenarios()]
+@router.get("", operation_id="list_scenarios")
+async def list_scenarios() -> list[ScenarioSummary]:
+    return [ScenarioSummary.model_validate(s.public()) for s in registry.scenarios()]
 
 
-@router.get("/{scenario_id}")
-async def get_scenario(scenario_id: str) -> dict[str, Any]:
+@router.get("/{scenario_id}", operation_id="get_scenario")
+async def get_scenario(scenario_id: str) -> ScenarioDetail:
     try:
         scenario = registry.get(scenario_id)
     except KeyError:
         raise ScenarioNotFound(scenario_id) from None
-    return scenario.public(with_source=True)
+    return ScenarioDetail.model_validate(scenario.public(with_source=True))

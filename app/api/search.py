@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.handlers import errors
+from app.api.handlers import Answers, errors
 from app.api.limits import client_key, get_limiter
+from app.api.schemas import SearchInfo, SearchRequest
 from app.runs.search_jobs import SearchManager
 
 router = APIRouter(
@@ -16,23 +14,27 @@ router = APIRouter(
 )
 
 
-class SearchRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    scenario: str = Field(max_length=100)
-    params: dict[str, Any] = Field(default_factory=dict)
-    goal: Literal["deadlock", "lost_update", "any_failure"]
-    policy: Literal["random", "pct", "mixed"] = "mixed"
-    budget: int = Field(200, ge=1, le=5000, description="Seeds to try at most.")
-
-
 def _searches(request: Request) -> SearchManager:
     searches: SearchManager = request.app.state.searches
     return searches
 
 
-@router.post("", status_code=202)
-async def start_search(body: SearchRequest, request: Request, response: Response) -> dict[str, Any]:
+# A started search's answer links to the search, so clients can follow it.
+STARTED: Answers = {
+    202: {
+        "description": "The search runs; follow it at its link.",
+        "links": {
+            "GetSearch": {
+                "operationId": "get_search",
+                "parameters": {"search_id": "$response.body#/id"},
+            }
+        },
+    }
+}
+
+
+@router.post("", status_code=202, operation_id="start_search", responses=STARTED)
+async def start_search(body: SearchRequest, request: Request, response: Response) -> SearchInfo:
     limiter, client = get_limiter(request), client_key(request)
     limiter.check(client, "runs or searches")  # searches share the run_rate
     search = _searches(request).start(
@@ -40,9 +42,9 @@ async def start_search(body: SearchRequest, request: Request, response: Response
     )
     limiter.add(client)
     response.headers["Location"] = f"/api/search/{search.id}"
-    return search.public()
+    return SearchInfo.model_validate(search.public())
 
 
-@router.get("/{search_id}")
-async def get_search(search_id: str, request: Request) -> dict[str, Any]:
-    return _searches(request).get(search_id).public()
+@router.get("/{search_id}", operation_id="get_search")
+async def get_search(search_id: str, request: Request) -> SearchInfo:
+    return SearchInfo.model_validate(_searches(request).get(search_id).public())

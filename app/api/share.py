@@ -8,12 +8,13 @@ GET /api/qr?data=<url>        → image/svg+xml; only http(s) URLs of this serve
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import SettingsDep
-from app.api.handlers import errors
+from app.api.handlers import Answers, errors
+from app.api.schemas import ShareInfo
 from app.errors import InvalidRequest
 from app.settings import Settings
 from app.share import (
@@ -26,6 +27,9 @@ from app.share import (
 )
 
 router = APIRouter(prefix="/api", tags=["share"], responses=errors(422))
+# What the handlers check, in the schema too; the handlers say it in a sentence.
+PATH = {"pattern": r"^/([^/][\s\S]*)?$", "description": "A path of this server."}
+WEB_URL = {"pattern": r"^https?://", "description": "A URL of this server."}
 
 
 def server_port(request: Request) -> int:
@@ -42,12 +46,22 @@ async def lan(settings: Settings) -> list[str]:
     return await asyncio.to_thread(lan_addresses)  # resolving our name may be slow
 
 
-@router.get("/share")
+QR: Answers = {
+    200: {
+        "description": "The link as a QR code.",
+        "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.get("/share", operation_id="share")
 async def share(
     request: Request,
     settings: SettingsDep,
-    url: Annotated[str, Query(min_length=1, max_length=MAX_QR_DATA, description="A path")],
-) -> dict[str, Any]:
+    url: Annotated[
+        str, Query(max_length=MAX_QR_DATA, description="A path", json_schema_extra=PATH)
+    ],
+) -> ShareInfo:
     if not url.startswith("/") or url.startswith("//"):
         raise InvalidRequest(
             f"'url' must be a path of this server that starts with '/', such as /runs/abc; "
@@ -55,14 +69,16 @@ async def share(
         )
     local = str(request.base_url).rstrip("/")
     info = share_info(url, settings.host, server_port(request), local, await lan(settings))
-    return info.public()
+    return ShareInfo.model_validate(info.public())
 
 
-@router.get("/qr")
+@router.get("/qr", operation_id="qr", response_class=Response, responses=QR)
 async def qr(
     request: Request,
     settings: SettingsDep,
-    data: Annotated[str, Query(min_length=1, max_length=MAX_QR_DATA, description="A URL")],
+    data: Annotated[
+        str, Query(max_length=MAX_QR_DATA, description="A URL", json_schema_extra=WEB_URL)
+    ],
 ) -> Response:
     hosts = {"127.0.0.1", "localhost", request.url.hostname or "", *await lan(settings)}
     if not is_wildcard(settings.host):

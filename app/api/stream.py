@@ -27,11 +27,14 @@ from fastapi import APIRouter, Header, Query, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from app.api.deps import ManagerDep, SettingsDep
-from app.api.handlers import errors
+from app.api.handlers import Answers, errors
+from app.api.schemas import event_stream
 from app.errors import InvalidRequest
 
 router = APIRouter(tags=["runs"])
-EVENT_STREAM = "text/event-stream"
+# What resume_point() reads (it says why not); a header is never null, so the schema
+# has only the text.
+SEQ_TEXT = {"anyOf": [{"type": "string", "pattern": r"^\s*[0-9]*\s*$"}]}
 
 # Seconds a stream gets to end by itself at shutdown before it is cancelled; ending by
 # itself avoids uvicorn's "ASGI callable returned without completing response".
@@ -57,20 +60,25 @@ def resume_point(after: int | None, last_event_id: str | None) -> int:
     return seq
 
 
-STREAM = {
-    200: {"description": "The run's events, then `event: end`.", "content": {EVENT_STREAM: {}}},
+STREAM: Answers = {
+    200: event_stream("The run's events (`id:` = seq), then `event: end`."),
     204: {"description": "Resumed after the run's last event: nothing more will come."},
     **errors(404, 422),
 }
 
 
-@router.get("/api/runs/{run_id}/events", response_class=Response, responses=STREAM)
+@router.get(
+    "/api/runs/{run_id}/events",
+    operation_id="run_events",
+    response_class=Response,
+    responses=STREAM,
+)
 async def run_events(
     run_id: str,
     manager: ManagerDep,
     settings: SettingsDep,
     after: Annotated[int | None, Query(ge=0, description="Resume after this seq.")] = None,
-    last_event_id: Annotated[str | None, Header()] = None,
+    last_event_id: Annotated[str | None, Header(json_schema_extra=SEQ_TEXT)] = None,
 ) -> Response:
     run = await manager.find(run_id)  # live, or loaded from its recording
     position = resume_point(after, last_event_id)

@@ -75,13 +75,22 @@ def read_frames(response: httpx.Response, limit: int | None = None) -> list[Fram
     return frames
 
 
+def fake_header(script: dict[str, Any]) -> dict[str, str]:
+    """The header that scripts the fake worker (servers started with test_hooks only)."""
+    return {"X-Threadlab-Fake": json.dumps(script)}
+
+
 class Server:
     def __init__(self, proc: subprocess.Popen[bytes], url: str, marker: str, log: Path):
         self.proc, self.url, self.marker, self.log = proc, url, marker, log
         self.http = httpx.Client(base_url=url, timeout=15)
 
     def start(self, scenario: str = "race", **body: Any) -> dict[str, Any]:
-        answer = self.http.post("/api/runs", json={"scenario": scenario, **body})
+        """POST a run; ``options`` with a ``fake`` key script the fake worker instead."""
+        headers = {}
+        if "fake" in body.get("options", {}):
+            headers = fake_header(body.pop("options"))
+        answer = self.http.post("/api/runs", json={"scenario": scenario, **body}, headers=headers)
         assert answer.status_code == 201, answer.text
         run: dict[str, Any] = answer.json()
         STARTED.append((self, run))

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Server
+from tests.integration.conftest import Server, fake_header
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +28,7 @@ def test_scenarios_list_and_detail(fake_server: Server) -> None:
 
 def test_post_answers_201_with_links_and_a_control_token(fake_server: Server) -> None:
     answer = fake_server.http.post(
-        "/api/runs", json={"scenario": "race", "options": {"fake": "events"}}
+        "/api/runs", json={"scenario": "race"}, headers=fake_header({"fake": "events"})
     )
     assert answer.status_code == 201
     run = answer.json()
@@ -113,7 +113,7 @@ def test_queue_full_is_a_429_with_retry_after(fake_server: Server) -> None:
         queued = fake_server.http.get(runs[2]["links"]["self"]).json()
         assert queued["queue_position"] == 1
         refused = fake_server.http.post(
-            "/api/runs", json={"scenario": "race", "options": {"fake": "slow"}}
+            "/api/runs", json={"scenario": "race"}, headers=fake_header({"fake": "slow"})
         )
         assert refused.status_code == 429
         assert int(refused.headers["retry-after"]) >= 1

@@ -198,3 +198,30 @@ def test_run_ids_never_look_like_options() -> None:
     from app.runs.run import new_id
 
     assert not any(new_id().startswith("-") for _ in range(5000))
+
+
+def test_a_system_without_process_groups_is_refused_at_start(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Windows has no os.killpg: `threadlab` says so before it serves or runs anything,
+    instead of failing at the first cancelled run."""
+    monkeypatch.delattr(os, "killpg")
+    assert cli.main(["--port", "0"]) == 1
+    assert cli.main(["run", "race"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("WSL or Docker") == 2, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--mode", "free", "--depth", "4"], "apply only to mode 'controlled'"),
+        (["--mode", "controlled", "--depth", "11"], "'--depth'"),
+        (["--mode", "controlled", "--seed", "-1"], "'--seed'"),
+    ],
+)
+def test_run_options_are_checked_by_the_apis_model(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert cli.main(["run", "race", *argv]) == 2
+    assert message in capsys.readouterr().err

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.api import pages
+from app.api import demo, pages
 from app.scenarios import registry
 
 Get = Callable[[str], httpx.Response]
@@ -81,7 +81,9 @@ def test_pages_keep_to_the_content_security_policy(get: Get) -> None:
         "/scenarios/race?threads=99",
     ]:
         html = get(path).text
-        assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
+        # No inline script; a JSON data block (the run contract) is never executed.
+        executable = r'<script(?![^>]*\b(?:src=|type="application/json"))'
+        assert not re.search(executable, html), path
         assert " style=" not in html, path
         assert not re.search(r"\son[a-z]+=", html), path
         assert "http://" not in html and "https://" not in html, f"{path} loads nothing remote"
@@ -243,15 +245,15 @@ def test_a_free_only_scenario_refuses_controlled_links(get: Get) -> None:
 def test_no_parameter_is_named_like_a_demo_link_key(scenario: registry.Scenario) -> None:
     """A parameter called ``seed`` or ``mode`` would be unreachable from a demo link
     (two scenarios have a ``depth``: that is why PCT's is ``pct_depth``)."""
-    assert not {p.name for p in scenario.params} & set(pages.DEMO_KEYS)
+    assert not {p.name for p in scenario.params} & set(demo.DEMO_KEYS)
 
 
 def test_the_default_page_is_a_demo_link_of_its_defaults() -> None:
     scenario = registry.get("plus-equals")
-    demo = pages.demo_link(scenario, {}, pages.run_defaults(scenario))
-    assert demo.errors == {} and not demo.autorun
-    assert demo.params == {p.name: p.default for p in scenario.params}
-    assert demo.schedule["policy"] == "manual" and demo.schedule["granularity"] == "bytecode"
+    link = demo.demo_link(scenario, {}, pages.run_defaults(scenario))
+    assert link.errors == {} and not link.autorun
+    assert link.params == {p.name: p.default for p in scenario.params}
+    assert link.schedule["policy"] == "manual" and link.schedule["granularity"] == "bytecode"
 
 
 def html_text(html: str) -> str:
