@@ -173,7 +173,13 @@ class History:
 
     def _on_read(self, ev: Event, th: ThreadState) -> None:
         res = self.resources.get(ev["obj"])
-        if res is not None and ev["detail"].get("value") != res.value:
+        if res is None:
+            return
+        if ev["detail"].get("changed"):
+            # The value was changed by a write logged under another name (``items[0]``
+            # under ``items``, an alias) or by code that is not traced: the read says so.
+            res.value = ev["detail"].get("value")
+        elif ev["detail"].get("value") != res.value:
             self._problem(
                 ev,
                 f"{th.name} read {res.name}={ev['detail'].get('value')!r} "

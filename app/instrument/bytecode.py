@@ -1,16 +1,20 @@
 """Bytecode granularity for the controlled scheduler (standard library only).
 
 With ``granularity: "bytecode"`` the scheduler may also switch threads between any two
-bytecode instructions of the scenario's own functions, so a plain ``counter += 1`` can
+bytecode instructions of the program's own code, so a plain ``counter += 1`` can
 tear between its load and its store, as it can on a real interpreter.
 
 - Python 3.11: ``sys.settrace`` installed inside each managed thread, with
-  ``f_trace_opcodes`` on for frames of the scenario's source file.
-- Python 3.12+: ``sys.monitoring`` INSTRUCTION events on the scenario's code objects.
+  ``f_trace_opcodes`` on for frames of the program's source file.
+- Python 3.12+: ``sys.monitoring`` INSTRUCTION events on the program's code objects.
   Opcode tracing through ``sys.settrace`` there silently skips a thread's first trace
   or a function's first call and can crash (CPython gh-114480).
 
-Either way, the steps each thread took are counted; a thread that ran scenario code but
+Program code that a traced access to shared data runs inside itself (a sort's key, a
+dict key's ``__eq__``; ``datalog.inside``) takes no step: the access and its event stay
+one step.
+
+Either way, the steps each thread took are counted; a thread that ran program code but
 got no instruction step fails the run loudly instead of teaching a wrong interleaving.
 Bytecode differs between Python versions, so a bytecode run repeats exactly only on the
 same minor version.
@@ -21,8 +25,10 @@ from __future__ import annotations
 import dis
 import sys
 from collections.abc import Callable, Iterator
-from types import CodeType, FrameType, ModuleType
+from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any
+
+from app.instrument.datalog import inside
 
 if TYPE_CHECKING:
     from app.instrument.runtime import ThreadInfo
@@ -60,7 +66,8 @@ class BytecodeStepper:
 
     # --- 3.12+: sys.monitoring ------------------------------------------------------
 
-    def install_monitoring(self, modules: list[ModuleType]) -> None:
+    def install_monitoring(self, codes: tuple[CodeType, ...]) -> None:
+        """Step all of ``codes`` (a program's module code) and the code inside them."""
         if sys.version_info < (3, 12):
             raise RuntimeError("sys.monitoring is Python 3.12+; 3.11 uses install_in_thread")
         mon = sys.monitoring
@@ -72,15 +79,13 @@ class BytecodeStepper:
         else:
             raise RuntimeError("no free sys.monitoring tool id for bytecode stepping")
         mon.register_callback(self._tool, mon.events.INSTRUCTION, self._on_instruction)
-        for module in modules:
-            for value in vars(module).values():
-                code = getattr(value, "__code__", None)
-                if isinstance(code, CodeType) and code.co_filename in self.files:
-                    for inner in code_objects(code):
-                        mon.set_local_events(self._tool, inner, mon.events.INSTRUCTION)
+        for code in codes:
+            for inner in code_objects(code):
+                mon.set_local_events(self._tool, inner, mon.events.INSTRUCTION)
 
     def _on_instruction(self, code: CodeType, offset: int) -> None:
-        self.step(code, offset)
+        if not inside():
+            self.step(code, offset)
 
     def close(self) -> None:
         """Stop stepping (3.12+: give the monitoring tool id back)."""
@@ -104,7 +109,7 @@ class BytecodeStepper:
         return None
 
     def _trace_local(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if event == "opcode":
+        if event == "opcode" and not inside():
             self.step(frame.f_code, frame.f_lasti)
         return self._trace_local
 

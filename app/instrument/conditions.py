@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from app.instrument import runtime
 from app.instrument.locks import Lock, RLock
-from app.instrument.monitor import Monitor, acquire, emit, object_name, point, wait_for
+from app.instrument.monitor import Monitor, acquire, emit, point, wait_for
+from app.instrument.naming import name_later
 
 if TYPE_CHECKING:
     from _thread import LockType
@@ -31,17 +32,24 @@ __all__ = ["BoundedSemaphore", "Condition", "Semaphore"]
 class Condition:
     """``threading.Condition``; the default lock is a traced RLock named '<name>.lock'."""
 
+    # Slots (and a __dict__, as threading's own): naming puts the class back, which
+    # on 3.11 would otherwise turn the instance's attributes into a slower dict.
+    __slots__ = (
+        *("__dict__", "__weakref__", "_lock", "_naming", "_waiters"),
+        *("acquire", "name", "release"),
+    )
+    name: str
+
     def __init__(self, lock: Lock | RLock | None = None, *, name: str | None = None) -> None:
-        rt = runtime.current
-        self.name = object_name(rt, name, "Condition")
+        owns: tuple[tuple[RLock, str], ...] = ()
         if lock is None:
-            lock = RLock(name=f"{self.name}.lock")
+            lock = RLock()
+            owns = ((lock, ".lock"),)
         self._lock = lock
         self.acquire = lock.acquire
         self.release = lock.release
         self._waiters: deque[tuple[LockType, str]] = deque()
-        if rt is not None:
-            rt.declare(self.name, "Condition", lock=getattr(lock, "name", None))
+        name_later(self, name, "Condition", {"lock": lambda: getattr(lock, "name", None)}, owns)
 
     def __enter__(self) -> bool:
         return self._lock.__enter__()
@@ -51,6 +59,14 @@ class Condition:
 
     def _is_owned(self) -> bool:
         return self._lock._is_owned()
+
+    # As threading's Condition: its lock's protocol, exported (a Condition may be
+    # another Condition's lock).
+    def _release_save(self) -> Any:
+        return self._lock._release_save()
+
+    def _acquire_restore(self, saved: Any) -> None:
+        self._lock._acquire_restore(saved)
 
     def wait(self, timeout: float | None = None) -> bool:
         if not self._is_owned():
@@ -103,23 +119,22 @@ class Condition:
                 pass
 
     def __repr__(self) -> str:
-        return f"<Condition {self.name} ({self._lock!r}), {len(self._waiters)} waiters>"
+        return f"<Condition({self._lock!r}, {len(self._waiters)})>"  # as CPython's
 
 
 class Semaphore:
     """``threading.Semaphore``; events carry ``detail.value``, the permits left."""
 
     _type = "Semaphore"
+    __slots__ = ("__dict__", "__weakref__", "_mon", "_naming", "_value", "name")  # as Condition's
+    name: str
 
     def __init__(self, value: int = 1, *, name: str | None = None) -> None:
         if value < 0:
             raise ValueError("semaphore initial value must be >= 0")
         self._mon = Monitor()
         self._value = value
-        rt = runtime.current
-        self.name = object_name(rt, name, self._type)
-        if rt is not None:
-            rt.declare(self.name, self._type, value=value)
+        name_later(self, name, self._type, {"value": value})
 
     def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
         if not blocking and timeout is not None:
@@ -167,17 +182,23 @@ class Semaphore:
         self.release()
 
     def __repr__(self) -> str:
-        return f"<{self._type} {self.name} value={self._value}>"
+        # CPython's repr, with the log's name where the address goes: output repeats.
+        return f"<threading.Semaphore at {self.name}: value={self._value}>"
 
 
 class BoundedSemaphore(Semaphore):
     """``threading.BoundedSemaphore``: releasing past the initial value raises ValueError."""
 
     _type = "BoundedSemaphore"
+    __slots__ = ("_initial_value",)
 
     def __init__(self, value: int = 1, *, name: str | None = None) -> None:
         super().__init__(value, name=name)
         self._initial_value = value
+
+    def __repr__(self) -> str:
+        value = f"{self._value}/{self._initial_value}"
+        return f"<threading.BoundedSemaphore at {self.name}: value={value}>"
 
     def _check_release(self, n: int) -> None:
         if self._value + n > self._initial_value:

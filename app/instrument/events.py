@@ -58,8 +58,9 @@ RESOURCE_KINDS = (
 # goal, a run status): import these rather than write them again.
 DEADLOCK = "deadlock"  # the kind of the event the server writes for a deadlocked run
 TIMED_OUT = "timed_out"  # the ``wake`` detail field: true when a timed wait ran out
-# ``measure``: a number the scenario measured (detail: name, value, unit), e.g. the
-# wall time of the sequential and the threaded version in a GIL demo.
+# ``measure``: a number a scenario measured (detail: name, value, unit), e.g. the wall
+# time of one variant in a GIL demo.  Nothing produces it now (programs print their
+# measurements); older recordings have it, and a contract kind keeps its meaning.
 RUN_KINDS = ("output", "measure", DEADLOCK, "limit", "end")
 KINDS = LIFECYCLE_KINDS + RESOURCE_KINDS + RUN_KINDS
 

@@ -17,7 +17,8 @@ from threading import BrokenBarrierError
 from typing import TYPE_CHECKING, Any
 
 from app.instrument import runtime
-from app.instrument.monitor import Monitor, emit, object_name, point
+from app.instrument.monitor import Monitor, emit, point
+from app.instrument.naming import name_later
 
 if TYPE_CHECKING:
     from app.instrument.runtime import Runtime
@@ -28,13 +29,15 @@ __all__ = ["Barrier", "BrokenBarrierError", "Event"]
 class Event:
     """``threading.Event``."""
 
+    # Slots (and a __dict__, as threading's own): naming puts the class back, which
+    # on 3.11 would otherwise turn the instance's attributes into a slower dict.
+    __slots__ = ("__dict__", "__weakref__", "_flag", "_mon", "_naming", "name")
+    name: str
+
     def __init__(self, *, name: str | None = None) -> None:
         self._mon = Monitor()
         self._flag = False
-        rt = runtime.current
-        self.name = object_name(rt, name, "Event")
-        if rt is not None:
-            rt.declare(self.name, "Event")
+        name_later(self, name, "Event")
 
     def is_set(self) -> bool:
         return self._flag
@@ -66,7 +69,8 @@ class Event:
             return signaled
 
     def __repr__(self) -> str:
-        return f"<Event {self.name} {'set' if self._flag else 'unset'}>"
+        # CPython's repr, with the log's name where the address goes: output repeats.
+        return f"<threading.Event at {self.name}: {'set' if self._flag else 'unset'}>"
 
 
 # Barrier states, as CPython numbers them.
@@ -75,6 +79,12 @@ _FILLING, _DRAINING, _RESETTING, _BROKEN = 0, 1, -1, -2
 
 class Barrier:
     """``threading.Barrier``."""
+
+    __slots__ = (  # as Event's
+        *("__dict__", "__weakref__", "_action", "_count", "_mon", "_naming"),
+        *("_parties", "_state", "_timeout", "name"),
+    )
+    name: str
 
     def __init__(
         self,
@@ -90,10 +100,7 @@ class Barrier:
         self._parties = parties
         self._state = _FILLING
         self._count = 0
-        rt = runtime.current
-        self.name = object_name(rt, name, "Barrier")
-        if rt is not None:
-            rt.declare(self.name, "Barrier", value=parties)
+        name_later(self, name, "Barrier", {"value": parties})
 
     def wait(self, timeout: float | None = None) -> int:
         if timeout is None:
@@ -184,4 +191,6 @@ class Barrier:
         return self._state == _BROKEN
 
     def __repr__(self) -> str:
-        return f"<Barrier {self.name} waiters={self.n_waiting}/{self._parties}>"
+        if self.broken:
+            return f"<threading.Barrier at {self.name}: broken>"
+        return f"<threading.Barrier at {self.name}: waiters={self.n_waiting}/{self._parties}>"

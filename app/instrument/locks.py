@@ -15,20 +15,25 @@ from __future__ import annotations
 from _thread import allocate_lock, get_ident
 
 from app.instrument import runtime
-from app.instrument.monitor import acquire, emit, lock_timeout, object_name, point
+from app.instrument.monitor import acquire, emit, lock_timeout, point
+from app.instrument.naming import name_later
 
 __all__ = ["Lock", "RLock"]
 
 
 class Lock:
-    """``threading.Lock``; ``name=`` names it in the event log."""
+    """``threading.Lock``; named in the log after the code that made it (``naming.py``).
+    ``name=`` is for our own code and the tests, not a program: ``threading.Lock``
+    takes no arguments."""
+
+    # Slots, as threading's own lock has no __dict__: naming changes the class back once
+    # named, which on 3.11 would turn an instance dict into a slower one.
+    __slots__ = ("__weakref__", "_naming", "_raw", "name")
+    name: str
 
     def __init__(self, *, name: str | None = None) -> None:
         self._raw = allocate_lock()
-        rt = runtime.current
-        self.name = object_name(rt, name, "Lock")
-        if rt is not None:
-            rt.declare(self.name, "Lock")
+        name_later(self, name, "Lock")
 
     # The hot path of every traced program: a free lock taken and given back in free
     # mode is one try and one record each way (``runtime.fast_op``); everything else —
@@ -92,6 +97,8 @@ class Lock:
         return self._raw.locked()
 
     def _release_save(self) -> None:
+        if not self._raw.locked():  # before the event: the log never shows a bogus release
+            raise RuntimeError("release unlocked lock")
         emit(runtime.current, "release", self.name)
         self._raw.release()
 
@@ -101,7 +108,8 @@ class Lock:
         emit(rt, "acquire", self.name)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.name} {'locked' if self.locked() else 'unlocked'}>"
+        # CPython's repr, with the log's name where the address goes: output repeats.
+        return f"<{'locked' if self.locked() else 'unlocked'} _thread.lock object at {self.name}>"
 
 
 def _owner_id() -> object:
@@ -115,14 +123,14 @@ def _owner_id() -> object:
 class RLock:
     """``threading.RLock``: the owner may re-acquire; ``detail.depth`` is the recursion."""
 
+    __slots__ = ("__weakref__", "_count", "_naming", "_owner", "_raw", "name")
+    name: str
+
     def __init__(self, *, name: str | None = None) -> None:
         self._raw = allocate_lock()
         self._owner: object = None
         self._count = 0
-        rt = runtime.current
-        self.name = object_name(rt, name, "RLock")
-        if rt is not None:
-            rt.declare(self.name, "RLock")
+        name_later(self, name, "RLock")
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         me = _owner_id()
@@ -160,6 +168,8 @@ class RLock:
         return self._owner == _owner_id()
 
     def _release_save(self) -> tuple[int, object]:
+        if self._count == 0:  # as CPython's; and no release event for it
+            raise RuntimeError("cannot release un-acquired lock")
         saved = (self._count, self._owner)
         emit(runtime.current, "release", self.name, {"depth": 0, "released": self._count})
         self._count, self._owner = 0, None
@@ -173,4 +183,6 @@ class RLock:
         emit(rt, "acquire", self.name, {"depth": self._count})
 
     def __repr__(self) -> str:
-        return f"<RLock {self.name} owner={self._owner} count={self._count}>"
+        state = "locked" if self._count else "unlocked"
+        owner = getattr(self._owner, "name", self._owner or 0)  # a run's thread, by name
+        return f"<{state} _thread.RLock object owner={owner} count={self._count} at {self.name}>"

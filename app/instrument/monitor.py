@@ -1,5 +1,5 @@
-"""What every traced primitive shares (standard library only): its name, its events,
-its calls into the run's hook, and ``Monitor``, the mutex-and-waiters that the
+"""What every traced primitive shares (standard library only): its events, its calls
+into the run's hook, and ``Monitor``, the mutex-and-waiters that the
 monitor-based primitives (Semaphore, Event, Barrier, Queue) are built on.
 
 Primitives never block on their own: every wait is handed to the run's hook
@@ -25,13 +25,6 @@ if TYPE_CHECKING:
     from app.instrument.runtime import Runtime
 
 
-def object_name(rt: Runtime | None, name: str | None, prefix: str) -> str:
-    """The name a primitive goes by in the log: ``name``, else 'Lock-1', 'Lock-2'…"""
-    if name is not None:
-        return name
-    return rt.auto_name(prefix) if rt is not None else prefix
-
-
 def emit(rt: Runtime | None, kind: str, obj: str, detail: dict[str, Any] | None = None) -> None:
     """Record an operation of the calling thread on ``obj`` (nothing outside a run)."""
     if rt is not None:
@@ -55,14 +48,20 @@ def acquire(
     return raw.acquire(True, -1 if timeout is None else timeout)
 
 
+_NS_MAX = 2**63 / 1e9  # seconds: CPython keeps a timeout as int64 nanoseconds
+
+
 def lock_timeout(blocking: bool, timeout: float) -> float | None:
     """threading's (blocking, timeout) as the hook's timeout: None forever, 0 no wait."""
-    if not blocking:
-        if timeout != -1:
-            raise ValueError("can't specify a timeout for a non-blocking call")
-        return 0
     if timeout == -1:
-        return None
+        return None if blocking else 0
+    # Checked first, as C's conversion of the seconds to its time type does.
+    if timeout != timeout:
+        raise ValueError("Invalid value NaN (not a number)")
+    if abs(timeout) >= _NS_MAX:
+        raise OverflowError("timestamp out of range for platform time_t")
+    if not blocking:
+        raise ValueError("can't specify a timeout for a non-blocking call")
     if timeout < 0:
         raise ValueError("timeout value must be positive")
     return timeout

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.contract import DEFAULT_LIMITS
 from app.instrument.events import BLOCKED, DEAD, NEW, RUNNABLE, RUNNING
+from app.instrument.program import PROGRAM_FILES
 from app.instrument.recorder import Recorder
 
 if TYPE_CHECKING:
@@ -89,9 +90,11 @@ class Runtime:
         self._local.info = info
 
     def new_thread(self, name: str | None, daemon: bool) -> ThreadInfo:
+        """A thread of the run.  Its lane, ``info.name``, is ``name`` (by default
+        'Thread-N') made unique in the run: the page tells two threads the program
+        gave the same name apart (``worker``, ``worker#2``)."""
+        info = ThreadInfo(self.unique(name or f"Thread-{self.count('Thread')}"), daemon)
         with self._lock:
-            name = self._unique(name or self.auto_name("Thread"))
-            info = ThreadInfo(name, daemon)
             self.threads.append(info)
         return info
 
@@ -127,18 +130,22 @@ class Runtime:
 
     # --- names ---------------------------------------------------------------------
 
-    def auto_name(self, prefix: str) -> str:
-        """'Lock-1', 'Lock-2'… numbered per run, so names repeat run to run."""
-        n = self._counters.get(prefix, 0) + 1
-        self._counters[prefix] = n
-        return f"{prefix}-{n}"
+    def count(self, kind: str) -> int:
+        """1, 2, 3… per ``kind``: threading numbers 'Thread-N' per process, a run per
+        run, so that a trial and its replay name their threads the same."""
+        with self._lock:
+            n = self._counters[kind] = self._counters.get(kind, 0) + 1
+        return n
 
-    def _unique(self, name: str) -> str:
-        candidate, n = name, 1
-        while candidate in self._names:
-            n += 1
-            candidate = f"{name}#{n}"
-        self._names.add(candidate)
+    def unique(self, name: str) -> str:
+        """``name``, or ``name#2``, ``name#3``… if the run has it already: no two
+        threads and no two objects share a name in the log (``naming.py``)."""
+        with self._lock:
+            candidate, n = name, 1
+            while candidate in self._names:
+                n += 1
+                candidate = f"{name}#{n}"
+            self._names.add(candidate)
         return candidate
 
     # --- events --------------------------------------------------------------------
@@ -233,11 +240,28 @@ class RunOver(BaseException):
 
 
 def caller_line() -> int | None:
-    """Line number of the nearest frame outside ``app/instrument``: the scenario's."""
-    frame: FrameType | None = sys._getframe(2)
-    while frame is not None and frame.f_code.co_filename in _INSTRUMENT_FILES:
-        frame = frame.f_back
+    """Line number of the program's frame that called into the primitives."""
+    frame = program_frame(sys._getframe(2))
     return frame.f_lineno if frame is not None else None
+
+
+def program_frame(frame: FrameType | None) -> FrameType | None:
+    """The program's frame nearest to ``frame`` up the stack: the nearest in a program's
+    file (``program.is_program_code``) — a program may call us through the standard
+    library — else, for code not registered as a program (a test calling us directly),
+    the nearest outside ``app/instrument``."""
+    first = None
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename not in _INSTRUMENT_FILES:
+            if filename in PROGRAM_FILES:
+                return frame
+            if first is None:
+                if not PROGRAM_FILES:
+                    return frame
+                first = frame
+        frame = frame.f_back
+    return first
 
 
 current: Runtime | None = None

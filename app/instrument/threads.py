@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from app.instrument import runtime
+from app.instrument import runtime, uncaught
 from app.instrument.events import DEAD, NEW, RUNNABLE
 from app.instrument.runtime import RunOver
 
@@ -50,8 +50,15 @@ class Thread:
         # event contract), an empty one means "no name".
         name = str(name) if name else None
         if rt is not None:
+            if name is None:  # threading's own "Thread-N (target)", numbered per run
+                name = f"Thread-{rt.count('Thread')}"
+                target_name = getattr(target, "__name__", None)
+                if target is not None and target_name is not None:
+                    name += f" ({target_name})"
+            # The program sees ``name``; the log sees the lane, unique in the run.
             self._info = rt.new_thread(name, daemon)
-            self._name = self._info.name
+            self._name = name
+            self._info.extra["thread"] = self  # what current_thread() answers in it
             # The code this thread will run, so bytecode stepping can check it saw it.
             self._info.extra["code"] = getattr(target, "__code__", None) or getattr(
                 type(self).run, "__code__", None
@@ -67,6 +74,10 @@ class Thread:
     @property
     def name(self) -> str:
         return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = str(value)  # the lane keeps its name: the log has it already
 
     @property
     def daemon(self) -> bool:
@@ -137,6 +148,7 @@ class Thread:
             except BaseException as exc:
                 detail = {"error": f"{type(exc).__name__}: {exc}"}
                 if rt.recorder.enabled:  # not for a run that is already over
+                    uncaught.invoke(self, exc)  # as CPython: threading.excepthook
                     detail["traceback"] = "".join(traceback.format_exception(exc))
             rt.emit("exit", detail=detail, state=DEAD, info=info, line=None)
             info.ended.release()
@@ -159,10 +171,10 @@ class Thread:
         rt.hook.point(rt)
         wait = None if timeout is None else max(timeout, 0)
         ended = self._info.ended
-        finished = rt.hook.acquire(rt, ended, wait, self._name, "join")
+        finished = rt.hook.acquire(rt, ended, wait, self._info.name, "join")
         if finished:
             ended.release()  # leave it free for every other joiner
-        rt.emit("join", self._name, {"timeout": timeout, "alive": not finished})
+        rt.emit("join", self._info.name, {"timeout": timeout, "alive": not finished})
 
     def is_alive(self) -> bool:
         if self._rt is None:

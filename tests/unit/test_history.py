@@ -9,9 +9,9 @@ import pytest
 
 from app.analysis.history import check, replay
 from app.analysis.waitfor import describe, find_cycle
-from app.instrument import BoundedSemaphore, Condition, Lock, Queue, RLock, Shared, Thread
 from app.instrument.events import Event, make
-from tests.unit.conftest import Run
+from app.worker.program import load_source
+from tests.unit.conftest import traced_run
 
 
 class Log:
@@ -208,37 +208,56 @@ def test_replay_state() -> None:
 # --- real logs ------------------------------------------------------------------------
 
 
-def test_a_real_log_of_every_primitive_is_consistent(run: Run) -> None:
-    lock, rlock = Lock(name="L"), RLock(name="R")
-    cond, sem = Condition(name="C"), BoundedSemaphore(2, name="S")
-    q, total = Queue(2, name="Q"), Shared("total", 0)
+EVERY_PRIMITIVE = """
+import queue
+import threading
 
-    def worker(n: int) -> None:
-        for i in range(30):
-            with sem, lock:
-                total.value += 1
-            with rlock, rlock:
-                q.put(i)
-            with cond:
-                cond.notify_all()
-                cond.wait(0.001)
+L = threading.Lock()
+R = threading.RLock()
+C = threading.Condition()
+S = threading.BoundedSemaphore(2)
+Q = queue.Queue(2)
+total = 0
 
-    def consumer() -> None:
-        for _ in range(90):
-            q.get()
 
-    threads = [Thread(target=worker, args=(n,), name=f"W{n}") for n in range(3)]
-    threads.append(Thread(target=consumer, name="consumer"))
+def worker():
+    global total
+    for i in range(30):
+        with S, L:
+            total += 1
+        with R, R:
+            Q.put(i)
+        with C:
+            C.notify_all()
+            C.wait(0.001)
+
+
+def consumer():
+    for _ in range(90):
+        Q.get()
+
+
+def main():
+    threads = [threading.Thread(target=worker, name=f"W{n}") for n in range(3)]
+    threads.append(threading.Thread(target=consumer, name="consumer"))
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+"""
+
+
+def test_a_real_log_of_every_primitive_is_consistent() -> None:
+    program = load_source(EVERY_PRIMITIVE, "/threadlab-test/every_primitive.py")
+    with traced_run() as run:
+        program()
     events = run.events()
     assert check(events) == []
     history = replay(events)
     assert history.resources["total"].value == 90
     assert history.max_holders["L"] == 1 and history.max_holders["S"] <= 2
-    assert {history.threads[t.name].state for t in threads} == {"Dead"}
+    names = ["W0", "W1", "W2", "consumer"]
+    assert {history.threads[name].state for name in names} == {"Dead"}
 
 
 # --- the deadlock description --------------------------------------------------------

@@ -221,9 +221,12 @@ def test_traced_exception_becomes_the_exit_detail(run: Run) -> None:
 
 
 def test_traced_names_are_unique_in_a_run(run: Run) -> None:
-    # Deliberate difference from threading: the log identifies threads by name.
-    names = [Thread(name="W").name, Thread(name="W").name, Thread().name, Thread().name]
-    assert names == ["W", "W#2", "Thread-1", "Thread-2"]
+    # The log identifies threads by name: two named alike get distinct lanes, while
+    # the program still sees the name it gave.
+    threads = [Thread(name="W"), Thread(name="W"), Thread(), Thread()]
+    assert [t.name for t in threads] == ["W", "W", "Thread-1", "Thread-2"]
+    assert [t._info.name for t in threads] == ["W", "W#2", "Thread-1", "Thread-2"]
+    assert [e["thread"] for e in run.of(kind="create")][1:] == ["W", "W#2", "Thread-1", "Thread-2"]
 
 
 def test_traced_daemon_inherits_and_is_recorded(run: Run) -> None:
