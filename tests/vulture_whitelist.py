@@ -9,10 +9,13 @@ from app.api.demo import DemoLink
 from app.api.pages import Group
 from app.api.schemas import RunList, RunOptions, ShareInfo, Stepped
 from app.instrument import events
+from app.instrument.data import Access
+from app.instrument.futures import Future
 from app.instrument.gates import Barrier
-from app.instrument.queues import Queue
-from app.instrument.shared import Shared
+from app.instrument.queues import Queue, SimpleQueue
+from app.instrument.rewrite import Rewriter
 from app.worker.execution import OutputCapture
+from app.worker.program import Program
 
 _templates = (DemoLink.autorun, Group.intro)  # read by templates/*.html
 _wire_fields = (RunOptions.pct_steps, Stepped.stepped, RunList.retention, ShareInfo.qr)
@@ -23,7 +26,19 @@ _stdlib_api = (  # what a program may call on threading's and queue's own classe
     Queue.qsize,
     Queue.empty,
     Queue.full,
+    Queue.__class_getitem__,
+    SimpleQueue.__class_getitem__,
+    Future.cancelled,
 )
-_tests_and_views = (Shared.peek, events.RESOURCE_TYPES)  # tests; static/js mirrors it
+_views = events.RESOURCE_TYPES  # static/js mirrors it
 _file_protocol = OutputCapture.isatty  # asked by code that prints to sys.stdout
+_printing = BaseException.__suppress_context__  # read by traceback when it prints one
+_signature = Program.__signature__  # read by inspect.signature (main's parameters)
 _frame_flags = (FrameType.f_trace_opcodes, FrameType.f_trace_lines)  # the tracer reads them
+_class_swap = object.__class__  # naming.py sets it: a pending object, then its own class
+_rewritten_code_calls = (  # the program's code calls them once rewrite.py has rewritten it
+    *(Access.gr, Access.gwv, Access.gdel, Access.cr, Access.cwv, Access.cdel),
+    *(Access.ar, Access.aw, Access.adel, Access.aref),
+    *(Access.ir, Access.iw, Access.idel, Access.iref, Access.mc),
+)
+_ast_dispatch = (Rewriter.visit_AnnAssign, Rewriter.visit_NamedExpr, Rewriter.visit_match_case)

@@ -2,8 +2,7 @@
 
 ``History`` folds the log into its final state; a ``Timeline`` keeps the order of the
 things verdicts need to tell a story — each thread's state changes with their cause,
-each resource's operations, the measured numbers, the printed lines.  Standard library
-only.
+each resource's operations, the printed lines.  Standard library only.
 """
 
 from __future__ import annotations
@@ -39,22 +38,10 @@ class Op:
     detail: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Measure:
-    """A number the scenario measured (a ``measure`` event)."""
-
-    t: float
-    thread: str | None
-    name: str
-    value: Any
-    unit: str
-
-
 @dataclass
 class Timeline:
     steps: dict[str, list[Step]] = field(default_factory=dict)  # thread → state changes
     ops: dict[str, list[Op]] = field(default_factory=dict)  # resource → its events
-    measures: list[Measure] = field(default_factory=list)
     printed: list[tuple[str | None, str]] = field(default_factory=list)  # (by, text)
     created: dict[str, dict[str, Any]] = field(default_factory=dict)  # thread → detail
     exits: dict[str, dict[str, Any]] = field(default_factory=dict)  # thread → detail
@@ -65,16 +52,6 @@ class Timeline:
         kind, thread, detail = ev["kind"], ev["thread"], ev["detail"]
         if kind == "output":
             self.printed.append((detail.get("by"), str(detail.get("text", ""))))
-        elif kind == "measure":
-            self.measures.append(
-                Measure(
-                    ev["t"],
-                    thread,
-                    str(detail.get("name")),
-                    detail.get("value"),
-                    str(detail.get("unit", "")),
-                )
-            )
         if thread is None:
             return
         self._step(ev, thread)
@@ -110,13 +87,6 @@ class Timeline:
         """The events on several resources, as (resource, event) in log order."""
         pairs = [(obj, op) for obj in objs for op in self.ops.get(obj, [])]
         return sorted(pairs, key=lambda pair: pair[1].seq)
-
-    def measured(self, name: str) -> Any:
-        """The last value measured under ``name``, or None."""
-        for m in reversed(self.measures):
-            if m.name == name:
-                return m.value
-        return None
 
     def blocked_on(self, obj: str) -> list[str]:
         """Threads that blocked on ``obj`` at least once, in order of their first block."""

@@ -1,48 +1,12 @@
-import time
-from concurrent.futures import ThreadPoolExecutor
+"""The api-fanout scenario's page: its program is ``programs/api_fanout.py``."""
 
-from app.instrument import Thread, io, measure
-
-
-def call_api(prompt: str, latency: float) -> str:
-    io(latency, f"POST /v1/complete ({prompt})")  # a slow remote API: mostly waiting
-    return f"answer to {prompt}"
-
-
-def main(calls: int = 12, latency: float = 0.3, max_workers: int = 4) -> None:
-    prompts = [f"prompt {i}" for i in range(1, calls + 1)]
-
-    start = time.perf_counter()
-    answers: list[str | None] = [call_api(p, latency) for p in prompts]  # one after another
-    measure("sequential", time.perf_counter() - start)
-
-    start = time.perf_counter()
-    answers = [None] * calls
-
-    def call(i: int) -> None:
-        answers[i] = call_api(prompts[i], latency)
-
-    threads = [Thread(target=call, args=(i,), name=f"call{i + 1}") for i in range(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    measure("a thread per call", time.perf_counter() - start)
-
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="pool") as pool:
-        answers = list(pool.map(call_api, prompts, [latency] * calls))  # results in order
-    measure(f"pool of {max_workers}", time.perf_counter() - start)
-    print(f"{len(answers)} answers, first: {answers[0]!r}")
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Mode  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Mode
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="api-fanout",
     module=__name__,
+    program="api_fanout.py",
     title="Fan out calls to a slow API",
     group="The GIL and the alternatives",
     concept="concurrent API calls with threads and ThreadPoolExecutor",

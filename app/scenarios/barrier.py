@@ -1,36 +1,11 @@
-from app.instrument import Barrier, BrokenBarrierError, Thread, io
+"""The barrier scenario's page: its program is ``programs/barrier.py``."""
 
-
-def main(threads: int = 3, phases: int = 3, abort_phase: int = 3) -> None:
-    barrier = Barrier(threads, name="barrier")
-
-    def work(index: int) -> None:
-        name = f"T{index + 1}"
-        for phase in range(1, phases + 1):
-            io(0.03 * (index + 1), f"phase {phase}")  # each thread has its own speed
-            if phase == abort_phase and index == threads - 1:  # the slowest one fails
-                print(f"{name}: something failed, aborting phase {phase}")
-                barrier.abort()  # breaks the barrier for everyone
-                return
-            try:
-                barrier.wait()  # the last of the threads to arrive releases them all
-            except BrokenBarrierError:
-                print(f"{name}: barrier broken in phase {phase}, giving up")
-                return
-
-    workers = [Thread(target=work, args=(i,), name=f"T{i + 1}") for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="barrier",
     module=__name__,
+    program="barrier.py",
     title="Barrier: meet, then go on together",
     group="Synchronisation",
     concept="Barrier phases, abort and BrokenBarrierError",

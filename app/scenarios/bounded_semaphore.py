@@ -1,34 +1,12 @@
-from app.instrument import BoundedSemaphore, Semaphore, Thread, io
+"""The bounded-semaphore scenario's page: its program is ``programs/bounded_semaphore.py``."""
 
-
-def handle_request(pool: Semaphore) -> None:
-    pool.acquire()
-    try:
-        io(0.05, "query")
-    finally:
-        pool.release()
-    pool.release()  # the bug: an extra release, say from a copy-pasted cleanup path
-
-
-def main(connections: int = 2) -> None:
-    plain = Semaphore(connections, name="plain")
-    bounded = BoundedSemaphore(connections, name="bounded")
-    first = Thread(target=handle_request, args=(plain,), name="with-plain")
-    second = Thread(target=handle_request, args=(bounded,), name="with-bounded")
-    for thread in (first, second):
-        thread.start()
-    for thread in (first, second):
-        thread.join()
-    # plain now has connections + 1 permits: one more than there are connections
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Goal  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Goal
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="bounded-semaphore",
     module=__name__,
+    program="bounded_semaphore.py",
     title="BoundedSemaphore catches one release too many",
     group="Synchronisation",
     concept="BoundedSemaphore vs Semaphore",

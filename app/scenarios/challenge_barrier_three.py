@@ -1,27 +1,12 @@
-from app.instrument import Barrier, Thread
+"""The barrier-three challenge's page: its program is ``programs/challenge_barrier_three.py``."""
 
-
-def main() -> None:
-    meeting = Barrier(2, name="meeting")  # BUG: three threads, but a barrier for two
-
-    def runner() -> None:
-        meeting.wait()  # the first two meet and go; the third waits for a partner
-        print("through")
-
-    threads = [Thread(target=runner, name=f"R{i + 1}") for i in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Goal, Mode  # noqa: E402
-from app.scenarios.registry import Scenario  # noqa: E402
+from app.contract import Goal, Mode
+from app.scenarios.registry import Scenario
 
 ABOUT = Scenario(
     id="barrier-three",
     module=__name__,
+    program="challenge_barrier_three.py",
     title="Challenge: three threads, a barrier for two",
     group="Challenges",
     concept="a Barrier's parties must match the threads that wait",

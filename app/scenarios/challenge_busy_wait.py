@@ -1,33 +1,12 @@
-from app.instrument import Shared, Thread
+"""The busy-wait challenge's page: its program is ``programs/challenge_busy_wait.py``."""
 
-
-def main(rounds: int = 2) -> None:
-    busy = Shared("busy", False)  # "someone is inside"
-    inside = Shared("inside", 0)  # how many threads are in the critical section
-
-    def worker() -> None:
-        for _ in range(rounds):
-            while busy.value:  # wait until nobody is inside …
-                pass
-            busy.value = True  # … then claim it. Too late? Another thread may be here too.
-            inside.value = inside.value + 1
-            inside.value = inside.value - 1
-            busy.value = False
-
-    threads = [Thread(target=worker, name=f"T{i + 1}") for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Goal, Mode  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Goal, Mode
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="busy-wait",
     module=__name__,
+    program="challenge_busy_wait.py",
     title="Challenge: a home-made lock",
     group="Challenges",
     concept="check-then-act on a flag is not mutual exclusion",

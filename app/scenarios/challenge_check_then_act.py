@@ -1,29 +1,12 @@
-from app.instrument import Shared, Thread
+"""The check-then-act challenge's page: its program is ``programs/challenge_check_then_act.py``."""
 
-
-def main(customers: int = 2) -> None:
-    seats = Shared("seats", 1)
-    sold = Shared("sold", 0)
-
-    def book() -> None:
-        if seats.value > 0:  # check …
-            seats.value = seats.value - 1  # … then act: the check may be stale by now
-            sold.value = sold.value + 1
-
-    threads = [Thread(target=book, name=f"customer{i + 1}") for i in range(customers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Goal, Mode  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Goal, Mode
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="check-then-act",
     module=__name__,
+    program="challenge_check_then_act.py",
     title="Challenge: the last seat, sold twice",
     group="Challenges",
     concept="check-then-act races",

@@ -1,51 +1,24 @@
-from app.instrument import RLock, Shared, Thread
+"""The forgotten-release challenge's page: its program is
+``programs/challenge_forgotten_release.py``."""
 
-
-def main() -> None:
-    lock = RLock(name="account_lock")
-    balance = Shared("balance", 100)
-
-    def withdraw(amount: int) -> None:
-        if not lock.acquire(blocking=False):
-            return  # busy: try again later
-        if balance.value < amount:
-            return  # BUG: this early return forgets lock.release()
-        balance.value = balance.value - amount
-        lock.release()
-
-    def audit() -> None:
-        with lock:  # waits for the lock … forever, if a withdraw kept it
-            print("audit: balance is", balance.value)
-
-    threads = [
-        Thread(target=withdraw, args=(80,), name="T1"),
-        Thread(target=withdraw, args=(80,), name="T2"),
-        Thread(target=audit, name="auditor"),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Goal, Mode  # noqa: E402
-from app.scenarios.registry import Scenario  # noqa: E402
+from app.contract import Goal, Mode
+from app.scenarios.registry import Scenario
 
 ABOUT = Scenario(
     id="forgotten-release",
     module=__name__,
+    program="challenge_forgotten_release.py",
     title="Challenge: the lock nobody releases",
     group="Challenges",
     concept="an early return that skips release() deadlocks later",
-    summary="Two withdrawals and an audit share an RLock; one code path forgets to "
+    summary="Two withdrawals and an audit share a Lock; one code path forgets to "
     "release it. Find the order that hangs the auditor.",
     explanation=(
         "withdraw() tries the lock without waiting. If the balance is too low it returns "
         "early — and never releases the lock. The thread ends, but the lock stays held "
         "by a dead thread, so the auditor waits for it forever.\n\n"
         "Only some orders reach the bad path: the second withdrawal must get the lock "
-        "after the first one has spent the money. The fix is `with lock:` (or "
+        "after the first one has spent the money. The fix is `with account_lock:` (or "
         "try/finally), which releases on every path."
     ),
     look_for=(

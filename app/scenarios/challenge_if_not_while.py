@@ -1,38 +1,12 @@
-from app.instrument import Condition, Thread
+"""The if-not-while challenge's page: its program is ``programs/challenge_if_not_while.py``."""
 
-
-def main(consumers: int = 2) -> None:
-    items: list[int] = []
-    ready = Condition(name="ready")
-
-    def consumer() -> None:
-        with ready:
-            if not items:  # BUG: `if`, not `while` — the list may be empty again on waking
-                ready.wait()
-            item = items.pop()  # IndexError if another consumer took it first
-        print("got", item)
-
-    def producer() -> None:
-        for n in range(consumers):
-            with ready:
-                items.append(n)
-                ready.notify_all()
-
-    threads = [Thread(target=consumer, name=f"C{i + 1}") for i in range(consumers)]
-    threads.append(Thread(target=producer, name="P"))
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Goal, Mode  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Goal, Mode
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="if-not-while",
     module=__name__,
+    program="challenge_if_not_while.py",
     title="Challenge: if instead of while",
     group="Challenges",
     concept="re-check the condition after Condition.wait()",

@@ -1,34 +1,12 @@
-from app.instrument import BoundedSemaphore, Shared, Thread
+"""The over-release challenge's page: its program is ``programs/challenge_over_release.py``."""
 
-
-def main() -> None:
-    pool = BoundedSemaphore(1, name="pool")
-    stuck = Shared("stuck", False)
-
-    def worker() -> None:
-        pool.acquire()
-        stuck.value = True  # "I might be slow"
-        stuck.value = False
-        pool.release()
-
-    def reaper() -> None:
-        if stuck.value:  # looks stuck: release its slot for it …
-            pool.release()  # … but the worker will release it too
-
-    threads = [Thread(target=worker, name="worker"), Thread(target=reaper, name="reaper")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Goal, Mode  # noqa: E402
-from app.scenarios.registry import Scenario  # noqa: E402
+from app.contract import Goal, Mode
+from app.scenarios.registry import Scenario
 
 ABOUT = Scenario(
     id="over-release",
     module=__name__,
+    program="challenge_over_release.py",
     title="Challenge: released twice",
     group="Challenges",
     concept="BoundedSemaphore catches a release too many",

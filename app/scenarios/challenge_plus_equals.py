@@ -1,32 +1,12 @@
-from app.instrument import Shared, Thread
+"""The plus-equals challenge's page: its program is ``programs/challenge_plus_equals.py``."""
 
-
-class Counter:
-    hits = 0
-
-
-def main(threads: int = 2, iterations: int = 3) -> None:
-    counter = Counter()
-
-    def work() -> None:
-        for _ in range(iterations):
-            counter.hits += 1  # one line, but several bytecodes: load, add, store
-
-    workers = [Thread(target=work, name=f"T{i + 1}") for i in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    Shared("hits", counter.hits)  # show the final count in the log
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Goal, Granularity, Mode  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Goal, Granularity, Mode
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="plus-equals",
     module=__name__,
+    program="challenge_plus_equals.py",
     title="Challenge: is += atomic?",
     group="Challenges",
     concept="a lost update inside one line of Python",
@@ -38,11 +18,12 @@ ABOUT = Scenario(
         "Run it with granularity 'bytecode': the scheduler may then switch between "
         "instructions, and the code panel shows which one each thread stopped at. Find "
         "a schedule where a thread stores a stale value and an update is lost. With "
-        "granularity 'operation' nothing here is a scheduling point, so it never tears."
+        "granularity 'operation' the steps are the read and the write of counter.hits, "
+        "and it tears there too: the += is no more atomic at either granularity."
     ),
     look_for=(
-        "A thread is preempted after loading hits but before storing it.",
-        "The final hits is below threads × iterations.",
+        "A thread is preempted after reading counter.hits but before writing it back.",
+        "It prints expected threads × iterations, got less: an update is lost.",
     ),
     talking_point="Is `x += 1` atomic in CPython? No: it is a load, an add and a store.",
     params=(

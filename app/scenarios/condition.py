@@ -1,52 +1,12 @@
-from app.instrument import Condition, Shared, Thread, sleep
+"""The condition scenario's page: its program is ``programs/condition.py``."""
 
-
-def main(items: int = 6, consumers: int = 2, timeout: float = 0.1, recheck: bool = True) -> None:
-    changed = Condition(name="changed")
-    buffer = Shared("buffer", ())  # the shared list of items (a tuple: replaced, not mutated)
-
-    def put(item: int | None) -> None:
-        with changed:
-            buffer.value += (item,)
-            changed.notify()  # wake one waiting consumer
-
-    def produce() -> None:
-        sleep(0.15)  # a slow start: the consumers' first waits time out
-        for item in range(1, items + 1):
-            put(item)
-            sleep(0.02)
-        for _ in range(consumers):
-            put(None)  # one "stop" sign per consumer
-
-    def consume() -> None:
-        while True:
-            with changed:
-                if recheck:
-                    while not buffer.value:  # re-check after every wake-up
-                        changed.wait(timeout)  # releases the lock while it waits
-                elif not buffer.value:
-                    changed.wait(timeout)  # wrong: waking up is no promise of an item
-                item = buffer.value[0]  # IndexError if the buffer is empty
-                buffer.value = buffer.value[1:]
-            if item is None:
-                return
-            print(f"consumed {item}")
-
-    producer = Thread(target=produce, name="producer")
-    workers = [Thread(target=consume, name=f"C{i + 1}") for i in range(consumers)]
-    for thread in [producer, *workers]:
-        thread.start()
-    for thread in [producer, *workers]:
-        thread.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Goal  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Goal
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="condition",
     module=__name__,
+    program="condition.py",
     title="Condition: producer and consumers",
     group="Synchronisation",
     concept="Condition.wait / notify, and why the wait sits in a while loop",

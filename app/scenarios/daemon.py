@@ -1,32 +1,11 @@
-from app.instrument import Thread, io, sleep
+"""The daemon scenario's page: its program is ``programs/daemon.py``."""
 
-
-def main(work: float = 0.5, beat: float = 0.1) -> None:
-    def log_heartbeat() -> None:
-        beats = 0
-        while True:  # a background loop that never ends by itself
-            beats += 1
-            print(f"logger: heartbeat {beats}")
-            sleep(beat)
-
-    def save_files() -> None:
-        io(work, "write files")  # must not be cut off half-way
-        print("worker: files saved")
-
-    logger = Thread(target=log_heartbeat, name="logger", daemon=True)
-    worker = Thread(target=save_files, name="worker")  # daemon=False is the default
-    logger.start()
-    worker.start()
-    print("main: done; Python waits for the worker, not for the logger")
-    # main ends here: the interpreter waits for non-daemon threads, then kills daemons
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="daemon",
     module=__name__,
+    program="daemon.py",
     title="Daemon and non-daemon threads",
     group="Basics",
     concept="daemon=True: the process does not wait for it",

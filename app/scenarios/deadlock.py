@@ -1,31 +1,12 @@
-from app.instrument import Lock, Thread, sleep
+"""The deadlock scenario's page: its program is ``programs/deadlock.py``."""
 
-
-def main(pause: float = 0.05) -> None:
-    lock_a = Lock(name="lock_a")
-    lock_b = Lock(name="lock_b")
-
-    def transfer(first: Lock, second: Lock) -> None:
-        with first:
-            sleep(pause)  # meanwhile the other thread takes its first lock
-            with second:  # … which is this one: each waits for the other
-                print("got both locks")
-
-    t1 = Thread(target=transfer, args=(lock_a, lock_b), name="T1")  # a, then b
-    t2 = Thread(target=transfer, args=(lock_b, lock_a), name="T2")  # b, then a
-    t1.start()
-    t2.start()
-    t1.join()
-    t2.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Goal  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Goal
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="deadlock",
     module=__name__,
+    program="deadlock.py",
     title="Deadlock: two locks, opposite order",
     group="Classic problems",
     concept="deadlock from inconsistent lock order",

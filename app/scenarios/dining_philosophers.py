@@ -1,38 +1,13 @@
-from contextlib import nullcontext
+"""The dining-philosophers scenario's page: its program is
+``programs/dining_philosophers.py``."""
 
-from app.instrument import Lock, Semaphore, Thread, io, sleep
-
-
-def main(philosophers: int = 5, meals: int = 3, fix: str = "none", reach: float = 0.05) -> None:
-    forks = [Lock(name=f"fork{i}") for i in range(philosophers)]
-    # fix="waiter": at most n-1 may sit at the table, so one of them can always eat
-    seats = Semaphore(philosophers - 1, name="waiter") if fix == "waiter" else nullcontext()
-
-    def dine(i: int) -> None:
-        left, right = forks[i], forks[(i + 1) % philosophers]
-        if fix == "ordered":
-            left, right = sorted((left, right), key=forks.index)  # lower number first
-        for _ in range(meals):
-            io(0.01, "think")
-            with seats, left:  # sit down (fix="waiter"), then pick up the first fork
-                sleep(reach)  # reach for the other fork: by now everyone holds one
-                with right:
-                    io(0.02, "eat")
-
-    threads = [Thread(target=dine, args=(i,), name=f"P{i}") for i in range(philosophers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Goal  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Goal
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="dining-philosophers",
     module=__name__,
+    program="dining_philosophers.py",
     title="The dining philosophers",
     group="Classic problems",
     concept="circular wait among many threads, and two ways to break it",
@@ -52,9 +27,9 @@ ABOUT = Scenario(
         "gets both forks."
     ),
     look_for=(
-        "fix=none: every Pi holds fork i and is Blocked on fork i+1; the wait-for graph "
+        "fix=none: every Pi holds forks[i] and is Blocked on forks[i+1]; the wait-for graph "
         "is a circle through all five.",
-        "fix=ordered: P4 reaches for fork0 first and competes with P0 instead of closing "
+        "fix=ordered: P4 reaches for forks[0] first and competes with P0 instead of closing "
         "the circle.",
         "fix=waiter: one philosopher is Blocked on waiter, so the other four cannot all "
         "hold one fork each.",

@@ -1,34 +1,11 @@
-from app.instrument import Event, Thread, io, sleep
+"""The event scenario's page: its program is ``programs/event.py``."""
 
-
-def main(workers: int = 3, steps: int = 4, timeout: float = 0.1) -> None:
-    go = Event(name="go")  # a flag threads can wait for: starts cleared
-
-    def work(name: str) -> None:
-        for step in range(1, steps + 1):
-            while not go.wait(timeout):  # True once set; False when the timeout expires
-                print(f"{name}: no signal yet, still waiting")
-            io(0.05, f"step {step}")
-
-    threads = [Thread(target=work, args=(f"W{i + 1}",), name=f"W{i + 1}") for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    sleep(0.25)
-    go.set()  # wakes every waiting thread at once
-    sleep(0.08)
-    go.clear()  # pause: the next wait() blocks again
-    sleep(0.25)
-    go.set()  # resume: stays set, so later waits return at once
-    for thread in threads:
-        thread.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="event",
     module=__name__,
+    program="event.py",
     title="Event: a start signal",
     group="Synchronisation",
     concept="Event.set, clear and wait(timeout)",

@@ -1,56 +1,12 @@
-import sys
-import sysconfig
-import time
-from collections.abc import Callable
+"""The free-threaded scenario's page: its program is ``programs/free_threaded.py``."""
 
-from app.instrument import Thread, measure
-
-
-def count_down(n: int) -> None:  # pure Python arithmetic: CPU-bound
-    while n > 0:
-        n -= 1
-
-
-def timed(run: Callable[..., None], *args: object) -> float:
-    start = time.perf_counter()
-    run(*args)
-    return time.perf_counter() - start
-
-
-def in_sequence(tasks: int, n: int) -> None:
-    for _ in range(tasks):
-        count_down(n)
-
-
-def in_threads(tasks: int, n: int) -> None:
-    workers = [Thread(target=count_down, args=(n,), name=f"T{i + 1}") for i in range(tasks)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-
-
-def main(threads: int = 4, millions: int = 5, rounds: int = 2) -> None:
-    n = millions * 1_000_000
-    free_threaded_build = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-    gil_enabled = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
-    print(f"Python {sys.version.split()[0]} ({sys.executable})")
-    print(f"free-threaded build: {free_threaded_build}; GIL enabled: {gil_enabled}")
-    measure("free-threaded build", int(free_threaded_build), unit="flag")
-    measure("GIL enabled", int(gil_enabled), unit="flag")
-
-    for _ in range(rounds):  # the verdict keeps the best of each: other programs add noise
-        measure("sequential", timed(in_sequence, threads, n))
-        measure("threads", timed(in_threads, threads, n))
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Mode  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Mode
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="free-threaded",
     module=__name__,
+    program="free_threaded.py",
     title="Free-threaded Python (no GIL)",
     group="The GIL and the alternatives",
     concept="PEP 703: CPython without the GIL",

@@ -1,69 +1,12 @@
-import statistics
-import sys
-import time
-from multiprocessing import Pipe, get_context
-from multiprocessing.connection import Connection
+"""The gil-convoy scenario's page: its program is ``programs/gil_convoy.py``."""
 
-from app.instrument import Event, Thread, measure
-
-
-def echo_server(
-    conn: Connection, delay: float
-) -> None:  # runs in its own process: it never needs our GIL
-    while (message := conn.recv()) is not None:
-        time.sleep(delay)  # the server takes a moment to answer
-        conn.send(message)
-
-
-def ping(
-    conn: Connection, rounds: int, label: str
-) -> None:  # the I/O-bound thread: tiny requests, waits for replies
-    latencies: list[float] = []
-    for i in range(rounds):
-        start = time.perf_counter()
-        conn.send(i)
-        conn.recv()  # blocks, releasing the GIL; to go on, it must get the GIL back
-        latencies.append(time.perf_counter() - start)
-    measure(label, statistics.median(latencies) * 1e6, unit="µs")
-
-
-def spin(
-    stop: Event,
-) -> None:  # the CPU-bound thread: never blocks, so never gives the GIL up willingly
-    while not stop.is_set():
-        sum(i * i for i in range(1000))
-
-
-def main(rounds: int = 100, server_us: int = 200) -> None:
-    measure("switch interval", sys.getswitchinterval() * 1e6, unit="µs")
-    conn, their_end = Pipe()  # a socket pair under the hood
-    spawn = get_context("spawn")  # a fresh interpreter: the safe start beside threads
-    server = spawn.Process(target=echo_server, args=(their_end, server_us / 1e6))
-    server.start()
-
-    client = Thread(target=ping, args=(conn, rounds, "alone"), name="io-alone")
-    client.start()
-    client.join()
-
-    stop = Event(name="stop")
-    hog = Thread(target=spin, args=(stop,), name="cpu")
-    client = Thread(target=ping, args=(conn, rounds, "beside a CPU-bound thread"), name="io-busy")
-    hog.start()
-    client.start()
-    client.join()
-    stop.set()
-    hog.join()
-    conn.send(None)
-    server.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Mode  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Mode
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="gil-convoy",
     module=__name__,
+    program="gil_convoy.py",
     title="The convoy effect: I/O beside a CPU-bound thread",
     group="The GIL and the alternatives",
     concept="an I/O thread waits for the GIL after every blocking call",

@@ -1,37 +1,12 @@
-import time
+"""The gil-io scenario's page: its program is ``programs/gil_io.py``."""
 
-from app.instrument import Thread, io, measure
-
-
-def fetch(page: int, latency: float) -> None:
-    io(latency, f"GET /page/{page}")  # waiting for the network releases the GIL
-
-
-def main(requests: int = 8, latency: float = 0.2) -> None:
-    start = time.perf_counter()
-    for page in range(1, requests + 1):
-        fetch(page, latency)  # one after another: the waits add up
-    measure("sequential", time.perf_counter() - start)
-
-    start = time.perf_counter()
-    threads = [
-        Thread(target=fetch, args=(page, latency), name=f"T{page}")
-        for page in range(1, requests + 1)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()  # the waits overlap
-    measure("threads", time.perf_counter() - start)
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Mode  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Mode
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="gil-io",
     module=__name__,
+    program="gil_io.py",
     title="The GIL: I/O-bound threads do overlap",
     group="The GIL and the alternatives",
     concept="blocking I/O releases the GIL, so waiting threads overlap",
@@ -51,7 +26,7 @@ ABOUT = Scenario(
     ),
     look_for=(
         "Sequential: main is Blocked in one request after another.",
-        "Threads: all of them are Blocked at the same time, each on its own request.",
+        "Threads: all of them are Blocked at the same time, each in its own request.",
         "The speed-up is close to the number of requests.",
     ),
     talking_point="If the GIL allows one thread at a time, why do threads help with "

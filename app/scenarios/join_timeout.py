@@ -1,27 +1,11 @@
-from app.instrument import Thread, io
+"""The join-timeout scenario's page: its program is ``programs/join_timeout.py``."""
 
-
-def main(job: float = 1.0, patience: float = 0.3) -> None:
-    def download() -> None:
-        io(job, "download report.pdf")  # a slow job
-        print("worker: download finished")
-
-    worker = Thread(target=download, name="worker")
-    worker.start()
-    worker.join(timeout=patience)  # returns after `patience` seconds at the latest…
-    print(f"main: is_alive() = {worker.is_alive()}")  # … so check: it may still run
-    if worker.is_alive():
-        print("main: still downloading, I'll show a spinner and wait")
-        worker.join()  # no timeout: wait until it has really ended
-    print(f"main: is_alive() = {worker.is_alive()}")
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="join-timeout",
     module=__name__,
+    program="join_timeout.py",
     title="join() with a timeout",
     group="Basics",
     concept="join(timeout) and is_alive()",
@@ -38,7 +22,7 @@ ABOUT = Scenario(
     ),
     look_for=(
         "main is Blocked in join for patience seconds, then Running again while the "
-        "worker is still Blocked in its download.",
+        "worker is still Blocked in time.sleep(), its stand-in for the download.",
         "The first is_alive() prints True; after the second join it prints False.",
         "Set patience above job and the first join sees the worker end.",
     ),

@@ -1,29 +1,11 @@
-from app.instrument import Lock, Thread, sleep
+"""The lifecycle scenario's page: its program is ``programs/lifecycle.py``."""
 
-
-def main(nap: float = 0.1, hold: float = 0.2) -> None:
-    lock = Lock(name="lock")
-
-    def work() -> None:
-        sleep(nap)  # Blocked: sleeping, until the time is up
-        with lock:  # Blocked: main holds the lock, until it releases it
-            print("worker: got the lock")
-        # returning from the target ends the thread: Dead
-
-    worker = Thread(target=work, name="worker")  # New: the object exists, no thread yet
-    lock.acquire()
-    worker.start()  # Runnable: ready to run, waiting for the CPU; then Running
-    sleep(hold)  # main keeps the lock while the worker wants it
-    lock.release()  # the worker is woken: Runnable, then Running again
-    worker.join()  # main is Blocked until the worker is Dead
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="lifecycle",
     module=__name__,
+    program="lifecycle.py",
     title="The life of a thread",
     group="Basics",
     concept="thread states: New → Runnable → Running → Blocked → Dead",

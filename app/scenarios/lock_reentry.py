@@ -1,29 +1,12 @@
-from app.instrument import Lock, Shared, Thread
+"""The lock-reentry scenario's page: its program is ``programs/lock_reentry.py``."""
 
-
-def main(depth: int = 4) -> None:
-    lock = Lock(name="lock")
-    visited = Shared("visited", 0)
-
-    def visit(level: int) -> None:
-        with lock:  # a plain Lock: the second acquire waits for... its own holder
-            visited.value += 1
-            if level < depth:
-                visit(level + 1)
-
-    worker = Thread(target=visit, args=(1,), name="T1")
-    worker.start()
-    worker.join()
-    print(f"visited {visited.value} levels")  # never reached when depth > 1
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.contract import Goal  # noqa: E402
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.contract import Goal
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="lock-reentry",
     module=__name__,
+    program="lock_reentry.py",
     title="A Lock taken twice deadlocks on itself",
     group="Synchronisation",
     concept="self-deadlock of a non-reentrant Lock",

@@ -1,38 +1,11 @@
-from app.instrument import Condition, Shared, Thread, sleep
+"""The notify-all scenario's page: its program is ``programs/notify_all.py``."""
 
-
-def main(waiters: int = 4, wake: str = "notify", patience: float = 0.5) -> None:
-    gate = Condition(name="gate")
-    is_open = Shared("is_open", False)
-
-    def wait_at_gate() -> None:
-        with gate:
-            # wait_for re-checks the predicate after each wake-up, up to `patience` seconds
-            if gate.wait_for(lambda: is_open.value, timeout=patience):
-                print("through the gate")
-            else:
-                print("gave up: the gate never opened")
-
-    threads = [Thread(target=wait_at_gate, name=f"W{i + 1}") for i in range(waiters)]
-    for thread in threads:
-        thread.start()
-    sleep(0.1)  # let them all reach the gate
-    with gate:
-        is_open.value = True
-        if wake == "notify":
-            gate.notify()  # wakes ONE waiting thread
-        else:
-            gate.notify_all()  # wakes every waiting thread
-    for thread in threads:
-        thread.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="notify-all",
     module=__name__,
+    program="notify_all.py",
     title="notify() vs notify_all()",
     group="Synchronisation",
     concept="who wakes: notify wakes one waiter, notify_all wakes them all",

@@ -1,44 +1,11 @@
-from app.instrument import Queue, Thread, io
+"""The queue scenario's page: its program is ``programs/queue_pipeline.py``."""
 
-
-def main(items: int = 8, producers: int = 2, consumers: int = 2, maxsize: int = 3) -> None:
-    jobs = Queue(maxsize=maxsize, name="jobs")  # put() blocks while it holds maxsize items
-
-    def produce(name: str) -> None:
-        for i in range(1, items + 1):
-            jobs.put(f"{name}-{i}")  # blocks while the queue is full
-
-    def consume() -> None:
-        while True:
-            job = jobs.get()  # blocks while the queue is empty
-            if job is None:  # the stop sign
-                jobs.task_done()
-                return
-            io(0.02, f"process {job}")
-            jobs.task_done()  # tell the queue this job is finished
-
-    makers = [
-        Thread(target=produce, args=(f"P{i + 1}",), name=f"P{i + 1}") for i in range(producers)
-    ]
-    takers = [Thread(target=consume, name=f"C{i + 1}") for i in range(consumers)]
-    for thread in makers + takers:
-        thread.start()
-    for thread in makers:
-        thread.join()
-    jobs.join()  # blocks until every job put so far is task_done()
-    print("main: every job is done")
-    for _ in takers:
-        jobs.put(None)  # one stop sign per consumer
-    for thread in takers:
-        thread.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="queue",
     module=__name__,
+    program="queue_pipeline.py",
     title="queue.Queue: producers and consumers",
     group="Synchronisation",
     concept="a bounded, thread-safe queue: put, get, task_done, join",

@@ -1,33 +1,11 @@
-import sys
+"""The race-locked scenario's page: its program is ``programs/race_locked.py``."""
 
-from app.instrument import Lock, Shared, Thread
-
-
-def main(threads: int = 4, iterations: int = 1000, switch_interval_us: int = 100) -> None:
-    sys.setswitchinterval(switch_interval_us / 1_000_000)
-    counter = Shared("counter", 0)
-    lock = Lock(name="lock")
-
-    def work() -> None:
-        for _ in range(iterations):
-            with lock:  # only one thread at a time between the read and the write
-                value = counter.value
-                counter.value = value + 1
-
-    workers = [Thread(target=work, name=f"T{i + 1}") for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    print(f"expected {threads * iterations}, got {counter.value}")
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="race-locked",
     module=__name__,
+    program="race_locked.py",
     title="Race fixed with a Lock",
     group="Synchronisation",
     concept="mutual exclusion with Lock",

@@ -1,75 +1,11 @@
-from app.instrument import Condition, Shared, Thread, io, sleep
+"""The readers-writers scenario's page: its program is ``programs/readers_writers.py``."""
 
-
-class ReadWriteLock:
-    """Many readers at once, or one writer alone."""
-
-    def __init__(self, prefer_writers: bool) -> None:
-        self.prefer_writers = prefer_writers
-        self.changed = Condition(name="rw")
-        self.readers = Shared("readers", 0)  # readers inside now
-        self.writing = Shared("writing", False)  # is a writer inside?
-        self.writers_waiting = Shared("writers_waiting", 0)
-
-    def acquire_read(self) -> None:
-        with self.changed:
-            # readers-first: only a writer inside stops a reader; writers-first: a writer
-            # waiting at the door stops new readers too
-            while self.writing.value or (self.prefer_writers and self.writers_waiting.value):
-                self.changed.wait()
-            self.readers.value += 1
-
-    def release_read(self) -> None:
-        with self.changed:
-            self.readers.value -= 1
-            if self.readers.value == 0:
-                self.changed.notify_all()  # the last reader out lets a writer in
-
-    def acquire_write(self) -> None:
-        with self.changed:
-            self.writers_waiting.value += 1
-            while self.writing.value or self.readers.value:
-                self.changed.wait()
-            self.writers_waiting.value -= 1
-            self.writing.value = True
-
-    def release_write(self) -> None:
-        with self.changed:
-            self.writing.value = False
-            self.changed.notify_all()
-
-
-def main(readers: int = 4, reads: int = 6, prefer: str = "readers") -> None:
-    rw = ReadWriteLock(prefer_writers=(prefer == "writers"))
-
-    def read(i: int) -> None:
-        sleep(0.015 * i)  # staggered: there is nearly always someone reading
-        for _ in range(reads):
-            rw.acquire_read()
-            io(0.06, "read the table")
-            rw.release_read()
-            sleep(0.01)
-
-    def write() -> None:
-        sleep(0.05)  # arrives while the readers are busy
-        rw.acquire_write()
-        io(0.03, "update the table")
-        rw.release_write()
-
-    threads = [Thread(target=read, args=(i,), name=f"R{i + 1}") for i in range(readers)]
-    threads.append(Thread(target=write, name="W"))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="readers-writers",
     module=__name__,
+    program="readers_writers.py",
     title="Readers and writers",
     group="Classic problems",
     concept="shared reading, exclusive writing, and writer starvation",
@@ -89,9 +25,9 @@ ABOUT = Scenario(
         "textbook construction."
     ),
     look_for=(
-        "readers goes above 1: several readers inside at once.",
-        "writing is True only while readers is 0.",
-        "prefer=readers: W is Blocked on rw from its arrival until the readers are "
+        "rw.readers goes above 1: several readers inside at once.",
+        "rw.writing is True only while rw.readers is 0.",
+        "prefer=readers: W is Blocked on rw.changed from its arrival until the readers are "
         "done with all their reads.",
         "prefer=writers: W gets in as soon as the readers inside leave.",
     ),

@@ -1,10 +1,13 @@
 """The scenario library: what each scenario is, its parameters, and its source.
 
-A scenario is one module in this package with a ``main(**params)`` function written
-against ``app.instrument``.  Below its code, after the ``ABOUT_MARKER`` line, the module
-declares ``ABOUT``: its title, concept group, explanation and parameters.  The source a
-student sees is the module text above the marker — the code that runs, with the real
-line numbers.  Standard library only: the worker imports this.
+A scenario is one module in this package that declares ``ABOUT``: its title, concept
+group, explanation and parameters, and its program (``ABOUT.program``, a file in
+``programs/``): plain Python that imports ``threading`` and runs unchanged with
+``python3``.  The source a student sees is the whole file, and the worker runs it
+through its loader (``app/worker/program.py``).  A test scenario (``TEST_PACKAGE``) keeps
+its program in the ``programs/`` folder beside its metadata module.
+
+Standard library only: the worker imports this.
 """
 
 from __future__ import annotations
@@ -18,8 +21,6 @@ from types import ModuleType
 from typing import Any
 
 from app.contract import Goal, Mode
-
-ABOUT_MARKER = "# ---- about this scenario"
 
 # Registry order is the order of the home page: (module name, id).
 MODULES: tuple[str, ...] = (
@@ -162,16 +163,18 @@ class Scenario:
     goals: tuple[Goal, ...] = ()  # what "Break it" may look for
     fixed_by: str = ""  # id of the scenario that shows the fix
     extra: dict[str, Any] = field(default_factory=dict)
+    # Its program's file name in the ``programs/`` folder beside ``module``.
+    program: str = field(kw_only=True)
 
     @property
     def path(self) -> Path:
-        return Path(_load(self.module).__file__ or "")
+        """The program's file: in the ``programs/`` folder beside the metadata module
+        (``app/scenarios/programs/`` for the library)."""
+        return Path(_load(self.module).__file__ or "").resolve().parent / "programs" / self.program
 
     @property
     def source(self) -> str:
-        text = self.path.read_text(encoding="utf-8")
-        head, _, _ = text.partition(ABOUT_MARKER)
-        return head.rstrip() + "\n"
+        return self.path.read_text(encoding="utf-8")
 
     def validate(self, params: dict[str, Any] | None) -> dict[str, Any]:
         """Complete ``params`` with defaults and check every value; ParamError if bad."""
@@ -270,4 +273,8 @@ def from_module(module: str) -> Scenario:
 
 
 def main_function(scenario: Scenario) -> Any:
-    return _load(scenario.module).main
+    """What a run calls with the parameters: the loader's ``Program``, which runs the
+    whole file, then its ``main``."""
+    from app.worker.program import load_file  # only where a scenario runs
+
+    return load_file(scenario.path)

@@ -1,30 +1,11 @@
-from app.instrument import RLock, Shared, Thread
+"""The rlock scenario's page: its program is ``programs/rlock.py``."""
 
-
-def main(depth: int = 4, threads: int = 2) -> None:
-    lock = RLock(name="rlock")
-    visited = Shared("visited", 0)
-
-    def visit(level: int) -> None:
-        with lock:  # the owner may take it again: an RLock counts how deep it is held
-            visited.value += 1
-            if level < depth:
-                visit(level + 1)  # re-enters the lock it already holds
-
-    workers = [Thread(target=visit, args=(1,), name=f"T{i + 1}") for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    print(f"visited {visited.value} levels")
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="rlock",
     module=__name__,
+    program="rlock.py",
     title="RLock: a lock you can re-enter",
     group="Synchronisation",
     concept="reentrant locking with RLock",

@@ -1,27 +1,11 @@
-from app.instrument import Semaphore, Thread, io
+"""The semaphore scenario's page: its program is ``programs/semaphore.py``."""
 
-
-def main(workers: int = 10, connections: int = 3, query: float = 0.1) -> None:
-    pool = Semaphore(connections, name="pool")  # one permit per database connection
-
-    def run_query(i: int) -> None:
-        with pool:  # takes a permit; waits while all of them are taken
-            io(query, f"SELECT … (request {i})")
-        # leaving the with-block gives the permit back and wakes one waiting worker
-
-    threads = [Thread(target=run_query, args=(i,), name=f"W{i}") for i in range(1, workers + 1)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="semaphore",
     module=__name__,
+    program="semaphore.py",
     title="Semaphore: at most N at once",
     group="Synchronisation",
     concept="capping concurrency with a Semaphore",

@@ -1,45 +1,11 @@
-from app.instrument import Thread, sleep
+"""The thread-basics scenario's page: its program is ``programs/thread_basics.py``."""
 
-
-def greet(who: str, steps: int) -> None:
-    for step in range(1, steps + 1):
-        print(f"{who}: step {step}")
-        sleep(0.02)  # pretend to work; the other thread runs meanwhile
-
-
-class Greeter(Thread):
-    """The second way: subclass Thread and put the thread's body in run()."""
-
-    def __init__(self, steps: int) -> None:
-        super().__init__(name="from-subclass")
-        self.steps = steps
-
-    def run(self) -> None:  # start() calls this in the new thread
-        greet(self.name, self.steps)
-
-
-class BrokenGreeter(Greeter):
-    def start(self) -> None:  # wrong: overriding start() skips Thread.start()
-        self.run()  # so the body runs here, in the caller's thread
-
-
-def main(steps: int = 3, override_start: bool = False) -> None:
-    # The first way: hand a target function (and its args) to Thread.
-    by_target = Thread(target=greet, args=("from-target", steps), name="from-target")
-    by_subclass = BrokenGreeter(steps) if override_start else Greeter(steps)
-    by_target.start()  # returns at once: the thread runs alongside main
-    by_subclass.start()
-    by_target.join()  # wait until each thread has finished
-    by_subclass.join()
-    print("main: both threads are done")
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Param, Scenario  # noqa: E402
+from app.scenarios.registry import Param, Scenario
 
 ABOUT = Scenario(
     id="thread-basics",
     module=__name__,
+    program="thread_basics.py",
     title="Starting and joining threads",
     group="Basics",
     concept="Thread(target=…), Thread subclasses, start() and join()",

@@ -1,9 +1,10 @@
 """Running a scenario as a program would run (standard library only).
 
 Shared by the streaming worker (``runner.py``) and in-process trials (``trial.py``):
-build the run's recorder, hook and runtime from a spec; run the scenario's ``main`` as
-the run's MainThread; wait for non-daemon threads as the interpreter does at shutdown;
-list the daemon threads that shutdown cuts off.
+build the run's recorder, hook and runtime from a spec; run the entry — a ``Program``
+(``program.py``: its module body, then its ``main``; a test may pass any function) — as
+the run's MainThread; wait for non-daemon threads as the interpreter does
+at shutdown; list the daemon threads that shutdown cuts off.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from typing import Any
 from app.contract import Granularity, Mode, Status
 from app.instrument.bytecode import BytecodeStepper
 from app.instrument.events import DEAD, NEW, RUNNABLE
+from app.instrument.executor import python_exit
 from app.instrument.hooks import FreeHook, Hook
 from app.instrument.recorder import Final, Recorder
 from app.instrument.runtime import RunOver, Runtime
 from app.instrument.scheduler import RunControl, Scheduler, make_scheduler
+from app.worker.program import Program, ProgramError
 
 
 def build_runtime(spec: dict[str, Any], control: RunControl, entry: Callable[..., Any]) -> Runtime:
@@ -51,11 +54,14 @@ def build_runtime(spec: dict[str, Any], control: RunControl, entry: Callable[...
 
 
 def _step_bytecodes(rt: Runtime, scheduler: Scheduler, entry: Callable[..., Any]) -> None:
-    module = sys.modules[entry.__module__]
-    stepper = BytecodeStepper({module.__file__ or ""}, partial(scheduler.bytecode_step, rt))
+    """Step every instruction of the program that ``entry`` runs: its module body and
+    every function in its file."""
+    if not isinstance(entry, Program):
+        raise TypeError("bytecode granularity steps a program's code: load it with program.py")
+    stepper = BytecodeStepper({entry.filename}, partial(scheduler.bytecode_step, rt))
     scheduler.stepper = stepper
-    if sys.version_info >= (3, 12):
-        stepper.install_monitoring([module])
+    if sys.version_info >= (3, 12) and entry.code is not None:
+        stepper.install_monitoring((entry.code,))
 
 
 def run_main(
@@ -79,12 +85,16 @@ def run_main(
         entry(**params)
     except RunOver:
         raise  # the run was ended from elsewhere (a trial's deadlock): just unwind
+    except ProgramError as exc:  # it does not compile: it never ran
+        status, message = Status.FAILED, exc.message
+        detail = {"error": exc.error, "traceback": exc.traceback}
     except BaseException as exc:  # the scenario's own failure: reported, not raised
         status, message = Status.FAILED, f"The scenario raised {type(exc).__name__}: {exc}"
         detail = {
             "error": f"{type(exc).__name__}: {exc}",
             "traceback": "".join(traceback.format_exception(exc)),
         }
+    python_exit(rt)  # as the interpreter at exit: thread pools finish and end
     flush = getattr(sys.stdout, "flush", None)
     if flush is not None:
         flush()

@@ -40,6 +40,8 @@ class Limits(TypedDict):
 class RunSpec(TypedDict, total=False):
     scenario: str
     module: str  # the scenario's module, so the worker imports only that one
+    source: str  # or a program's text, run with ``params`` as given (no scenario)
+    filename: str  # the name ``source`` is compiled under (tracebacks, lines)
     params: dict[str, Any]
     mode: str  # a contract.Mode
     seed: int

@@ -2,12 +2,14 @@
 
     python -m app.worker.runner        spec on stdin, protocol lines on stdout
 
-See ``protocol.py`` for the pipe.  The process exists for one run: a deadlocked thread
-can never be killed, so the process is the unit the manager kills.  The worker ends the
-run itself when the scenario ends, on a deadlock (the scheduler sees one at once in
-controlled mode; in free mode a watchdog sees every thread stuck), when a controlled run
-stalls, at the event limit, or on a ``stop`` command; it always finishes with
-``os._exit`` so threads left behind (daemons, deadlocked ones) cannot keep it alive.
+See ``protocol.py`` for the pipe.  The spec names a registered scenario (its program
+file), or carries a program's source text; ``program.py`` loads either.  The process exists
+for one run: a deadlocked thread can never be killed, so the process is the unit the
+manager kills.  The worker ends the run itself when the program ends, on a deadlock (the
+scheduler sees one at once in controlled mode; in free mode a watchdog sees every thread
+stuck), when a controlled run stalls, at the event limit, or on a ``stop`` command; it
+always finishes with ``os._exit`` so threads left behind (daemons, deadlocked ones)
+cannot keep it alive.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import platform
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from app.contract import Status
@@ -27,6 +30,7 @@ from app.instrument.runtime import Runtime, ThreadInfo
 from app.instrument.scheduler import Scheduler
 from app.scenarios import registry
 from app.worker.execution import OutputCapture, build_runtime, cut_off, run_main
+from app.worker.program import load_source
 from app.worker.protocol import (
     DONE,
     ERROR,
@@ -42,6 +46,7 @@ FLUSH_INTERVAL = 0.01  # seconds between event batches on the pipe
 WATCHDOG_INTERVAL = 0.05
 DEADLOCK_QUIET = 0.3  # seconds with every thread blocked and no event before we call it
 CONTROLLED_STALL = 3.0  # seconds without a traced operation under the controlled scheduler
+PROGRAM_NAME = "<program>"  # the file name of a program sent as text without one
 
 
 class Worker:
@@ -52,10 +57,16 @@ class Worker:
         self._finish_lock = threading.Lock()
         self._stopped = threading.Event()
         self._sealed = False
-        module = spec.get("module")
-        scenario = registry.from_module(module) if module else registry.get(spec["scenario"])
-        self.params = scenario.validate(spec["params"])
-        self.entry = registry.main_function(scenario)
+        self.entry: Callable[..., Any]
+        source = spec.get("source")
+        if source is not None:  # a program's text in place of a scenario: no registry
+            self.entry = load_source(source, spec.get("filename") or PROGRAM_NAME)
+            self.params = dict(spec.get("params") or {})
+        else:
+            module = spec.get("module")
+            scenario = registry.from_module(module) if module else registry.get(spec["scenario"])
+            self.params = scenario.validate(spec["params"])
+            self.entry = registry.main_function(scenario)
         self.rt = build_runtime(dict(spec), self, self.entry)
         self.hook = self.rt.hook
         self.recorder = self.rt.recorder
@@ -66,6 +77,7 @@ class Worker:
         threading.Thread(target=self._commands, name="threadlab-commands", daemon=True).start()
         threading.Thread(target=self._watchdog, name="threadlab-watchdog", daemon=True).start()
         sys.stdout = OutputCapture(self.rt)
+        sys.stderr = OutputCapture(self.rt)  # a thread's traceback (excepthook) is output too
         runtime.install(self.rt)
         status, message = run_main(self.rt, self.entry, self.params)
         self.finish(status, message)
@@ -139,7 +151,7 @@ class Worker:
         """Ends runs that can no longer progress on their own.  Free mode: every live
         thread blocked for good (a deadlock).  Controlled mode: the running thread made
         no traced operation for a while — it blocks on something the scheduler cannot
-        see (``time.sleep``, a plain ``threading.Lock``) or computes without end."""
+        see (a socket, a plain ``_thread`` lock) or computes without end."""
         last_seen, quiet_since = -1, time.monotonic()
         while not self._stopped.wait(WATCHDOG_INTERVAL):
             seen = self.recorder.recorded()
@@ -183,8 +195,10 @@ def _stall_message(rt: Runtime) -> str:
     who = running[0] if running else "A thread"
     return (
         f"{who} ran for {CONTROLLED_STALL:g} s without a traced operation. Under the "
-        "controlled scheduler every wait must use app.instrument (sleep, Lock, Queue…): "
-        "time.sleep or a plain threading primitive blocks where the scheduler cannot see."
+        "controlled scheduler every wait must be one it sees (threading, queue, "
+        "time.sleep, concurrent.futures): a wait elsewhere (a socket, a subprocess, a "
+        "plain threading primitive from _thread or made outside the program) or an "
+        "endless loop stalls the run."
     )
 
 

@@ -55,7 +55,7 @@ class _TrialControl:
                 # Nothing after the ending goes in the log: threads unwinding from here
                 # on must not show up (as a deadlocked run's picture is frozen).
                 if self.recorder is not None:
-                    self.recorder.enabled = False
+                    self.recorder.stop()
                 self.status, self.message, self.facts = status, message, facts
                 self.done.set()
         if threading.current_thread().daemon and status != Status.FINISHED:
@@ -104,6 +104,7 @@ def run_controlled(
     control.recorder = rt.recorder
     runtime.install(rt)
     saved_stdout, sys.stdout = sys.stdout, OutputCapture(rt)
+    saved_stderr, sys.stderr = sys.stderr, OutputCapture(rt)  # a thread's traceback too
     # A scenario may change process-wide settings meant for its own worker process
     # (race shortens the switch interval); a trial shares its process, so restore them.
     switch_interval = sys.getswitchinterval()
@@ -125,6 +126,7 @@ def run_controlled(
         _join_all([main, *(t.extra.get("os_thread") for t in rt.threads)])
         runtime.install(None)
         sys.stdout = saved_stdout
+        sys.stderr = saved_stderr
         sys.setswitchinterval(switch_interval)
         if isinstance(rt.hook, Scheduler) and rt.hook.stepper is not None:
             rt.hook.stepper.close()

@@ -20,7 +20,7 @@ def test_scenarios_list_and_detail(fake_server: Server) -> None:
     listed = fake_server.http.get("/api/scenarios").json()
     assert "race" in [s["id"] for s in listed]
     race = fake_server.http.get("/api/scenarios/race").json()
-    assert "Shared" in race["source"] and race["explanation"]
+    assert "counter += 1" in race["source"] and race["explanation"]
     missing = fake_server.http.get("/api/scenarios/nope")
     assert missing.status_code == 404
     assert missing.json() == {"detail": "Scenario 'nope' not found."}

@@ -1,14 +1,11 @@
-def main():
-    while True:  # every line is an ``output`` event: only the event limit ends it
-        print("flood")
+"""A test scenario's page: its program is ``programs/flood_print.py``."""
 
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Scenario  # noqa: E402
+from app.scenarios.registry import Scenario
 
 ABOUT = Scenario(
     id="test-flood-print",
     module=__name__,
+    program="flood_print.py",
     title="Test: prints a flood",
     group="Tests",
     concept="endless output",

@@ -1,22 +1,15 @@
-import threading
+"""A test scenario's page: its program is ``programs/plain_lock.py``."""
 
-
-def main():
-    lock = threading.Lock()  # a plain lock: invisible to the tracer and the scheduler
-    lock.acquire()
-    lock.acquire()  # self-deadlock, forever
-
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Scenario  # noqa: E402
+from app.scenarios.registry import Scenario
 
 ABOUT = Scenario(
     id="test-plain-lock",
     module=__name__,
-    title="Test: deadlock on a plain threading.Lock",
+    program="plain_lock.py",
+    title="Test: deadlock on a plain _thread lock",
     group="Tests",
     concept="a deadlock outside traced primitives",
-    summary="Re-acquires a plain threading.Lock, which no watchdog can see.",
+    summary="Re-acquires a plain _thread lock, which no watchdog can see.",
     explanation="Only the wall-time limit (free) or the stall watchdog (controlled) ends it.",
     look_for=(),
 )

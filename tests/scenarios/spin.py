@@ -1,15 +1,11 @@
-def main():
-    n = 0
-    while True:  # computes forever, no traced operation
-        n += 1
+"""A test scenario's page: its program is ``programs/spin.py``."""
 
-
-# ---- about this scenario (metadata for the page; not part of the demo) ----
-from app.scenarios.registry import Scenario  # noqa: E402
+from app.scenarios.registry import Scenario
 
 ABOUT = Scenario(
     id="test-spin",
     module=__name__,
+    program="spin.py",
     title="Test: spins forever",
     group="Tests",
     concept="an endless loop",

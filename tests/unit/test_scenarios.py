@@ -388,13 +388,13 @@ def test_params_match_main_and_defaults_are_valid(scenario: registry.Scenario) -
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=IDS)
-def test_source_is_the_code_above_the_about_block(scenario: registry.Scenario) -> None:
+def test_source_is_the_whole_program_file(scenario: registry.Scenario) -> None:
     source = scenario.source
     assert "def main(" in source
-    assert registry.ABOUT_MARKER not in source and "ABOUT" not in source
+    assert "# ---- about this scenario" not in source and "ABOUT" not in source
     assert len(source.splitlines()) <= 80, "keep the code on screen short"
     full = scenario.path.read_text(encoding="utf-8")
-    assert full.startswith(source.rstrip("\n"))  # same lines, same numbers
+    assert full == source  # same lines, same numbers
 
 
 @pytest.mark.timeout(180)

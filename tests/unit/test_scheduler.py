@@ -6,15 +6,17 @@ threads, one at a time — so the assertions are exact, not statistical guesses.
 
 from __future__ import annotations
 
+from itertools import count
+
 import pytest
 
 from app.analysis import conclude
 from app.analysis.goals import reached
 from app.analysis.history import check
-from app.instrument import Condition, Event, Lock, RLock, Shared, Thread, sleep
 from app.instrument.events import encode, validate
 from app.scenarios import registry
 from app.scenarios.registry import Scenario
+from app.worker.program import Program, load_source
 from app.worker.trial import TrialResult, run_controlled, run_trial
 
 pytestmark = pytest.mark.timeout(60)
@@ -27,6 +29,18 @@ def _log(result: TrialResult) -> bytes:
 def _lost(scenario: str, params: dict, result: TrialResult) -> int:
     verdict = conclude(scenario, params, result.events, result.status).verdict
     return verdict["facts"]["lost"]
+
+
+_files = count(1)
+
+
+def program(source: str) -> Program:
+    """A plain program, compiled under a name of its own (the loader caches by text)."""
+    return load_source(source, f"/threadlab-test/scheduler_{next(_files)}.py")
+
+
+def _outputs(result: TrialResult) -> list[str]:
+    return [e["detail"]["text"] for e in result.events if e["kind"] == "output"]
 
 
 def _assert_sound(result: TrialResult) -> None:
@@ -85,28 +99,36 @@ def test_a_replay_that_goes_off_course_fails_loudly() -> None:
     assert "T9 was not runnable" in (result.message or "")
 
 
-def _opposite_order() -> None:
-    a, b = Lock(name="lock_a"), Lock(name="lock_b")
+_OPPOSITE_ORDER = program("""
+import threading
 
-    def one() -> None:
-        with a, b:
-            pass
+lock_a = threading.Lock()
+lock_b = threading.Lock()
 
-    def two() -> None:
-        with b, a:
-            pass
 
-    threads = [Thread(target=one, name="T1"), Thread(target=two, name="T2")]
+def one():
+    with lock_a, lock_b:
+        pass
+
+
+def two():
+    with lock_b, lock_a:
+        pass
+
+
+def main():
+    threads = [threading.Thread(target=one, name="T1"), threading.Thread(target=two, name="T2")]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+""")
 
 
 def test_a_deadlock_is_detected_exactly_with_its_cycle() -> None:
     statuses = set()
     for seed in range(20):
-        result = run_controlled(_opposite_order, {}, seed, "random")
+        result = run_controlled(_OPPOSITE_ORDER, {}, seed, "random")
         statuses.add(result.status)
         if result.status == "deadlocked":
             _assert_sound(result)
@@ -123,21 +145,25 @@ def test_a_deadlock_is_detected_exactly_with_its_cycle() -> None:
 
 
 def test_timeouts_expire_in_virtual_time() -> None:
-    outcome: dict[str, object] = {}
+    waits_for_nobody = program("""
+import threading
+import time
 
-    def waits_for_nobody() -> None:
-        never = Event(name="never")
-        outcome["set"] = never.wait(timeout=5.0)
-        lock = Lock(name="lock")
-        lock.acquire()
-        helper = Thread(target=lambda: outcome.update(got=lock.acquire(timeout=2.5)), name="T1")
-        helper.start()
-        helper.join()
-        sleep(100.0)
+
+def main():
+    never = threading.Event()
+    print("set", never.wait(timeout=5.0))
+    lock = threading.Lock()
+    lock.acquire()
+    helper = threading.Thread(target=lambda: print("got", lock.acquire(timeout=2.5)), name="T1")
+    helper.start()
+    helper.join()
+    time.sleep(100.0)
+""")
 
     result = run_controlled(waits_for_nobody, {}, 1, "random")
     assert result.status == "finished"
-    assert outcome == {"set": False, "got": False}
+    assert _outputs(result) == ["set False", "got False"]
     # 5 s + 2.5 s + 100 s of virtual time, and a few microseconds of steps.
     assert 107.5 <= result.events[-1]["t"] < 107.6
     wakes = [e for e in result.events if e["kind"] == "wake" and e["detail"].get("timed_out")]
@@ -146,26 +172,31 @@ def test_timeouts_expire_in_virtual_time() -> None:
 
 
 def test_condition_wait_with_timeout_and_notify_under_the_scheduler() -> None:
-    box: list[int] = []
+    producer_consumer = program("""
+import threading
+import time
 
-    def producer_consumer() -> None:
-        cond = Condition(name="cond")
+box = []
+cond = threading.Condition()
 
-        def consumer() -> None:
-            with cond:
-                while not box:
-                    cond.wait(timeout=1.0)
 
-        c = Thread(target=consumer, name="C")
-        c.start()
-        sleep(3.0)  # the consumer times out twice (virtual seconds), then finds the item
-        with cond:
-            box.append(1)
-            cond.notify()
-        c.join()
+def consumer():
+    with cond:
+        while not box:
+            cond.wait(timeout=1.0)
+
+
+def main():
+    c = threading.Thread(target=consumer, name="C")
+    c.start()
+    time.sleep(3.0)  # the consumer times out twice (virtual seconds), then finds the item
+    with cond:
+        box.append(1)
+        cond.notify()
+    c.join()
+""")
 
     for seed in range(5):
-        box.clear()
         result = run_controlled(producer_consumer, {}, seed, "random")
         assert result.status == "finished", result.message
         _assert_sound(result)
@@ -176,73 +207,63 @@ def test_an_rlock_is_never_inherited_by_a_thread_that_reuses_a_dead_ones_ident()
     ident and 're-entered' the lock, so the log showed two owners at once. Ownership is
     now the run's thread, so the newcomer blocks — a deadlock, as it should be."""
 
-    def forgotten() -> None:
-        lock = RLock(name="lock")
-        keeper = Thread(target=lock.acquire, name="keeper")
-        keeper.start()
-        keeper.join()
-        later = Thread(target=lock.acquire, name="later")
-        later.start()
-        later.join()
+    forgotten = program("""
+import threading
+
+
+def main():
+    lock = threading.RLock()
+    keeper = threading.Thread(target=lock.acquire, name="keeper")
+    keeper.start()
+    keeper.join()
+    later = threading.Thread(target=lock.acquire, name="later")
+    later.start()
+    later.join()
+""")
 
     result = run_controlled(forgotten, {}, 0, "round_robin")
     assert result.status == "deadlocked"
     _assert_sound(result)
 
 
+# ``box`` is a local of ``main`` handed to the threads as an argument: not shared data
+# to the rewriter, so ``+=`` on its item is plain, untraced code.
+PLAIN_COUNTER = program("""
+import threading
+
+
+def work(box, n):
+    for _ in range(n):
+        box["n"] += 1
+
+
+def main(n=3):
+    box = {"n": 0}
+    workers = [threading.Thread(target=work, args=(box, n), name=f"T{i}") for i in (1, 2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    print(box["n"])
+""")
+
+
 def test_bytecode_granularity_tears_a_plain_plus_equals() -> None:
-    totals = []
-
-    def plain_counter(n: int) -> None:
-        class Box:
-            hits = 0
-
-        box = Box()
-
-        def work() -> None:
-            for _ in range(n):
-                box.hits += 1
-
-        workers = [Thread(target=work, name=f"T{i}") for i in (1, 2)]
-        for w in workers:
-            w.start()
-        for w in workers:
-            w.join()
-        totals.append(box.hits)
-
-    runs = [
-        run_controlled(plain_counter, {"n": 3}, seed, "random", {"granularity": "bytecode"})
-        for seed in range(10)
-    ]
+    bytecode = {"granularity": "bytecode"}
+    runs = [run_controlled(PLAIN_COUNTER, {"n": 3}, seed, "random", bytecode) for seed in range(10)]
     assert all(r.status == "finished" for r in runs)
+    totals = [int(_outputs(r)[-1]) for r in runs]
     assert min(totals) < 6  # some schedule lost an update inside `+=`
     preempts = [e for r in runs for e in r.events if e["kind"] == "preempt"]
     assert any("op" in e["detail"] for e in preempts)  # switched between bytecodes
-    again = run_controlled(plain_counter, {"n": 3}, 3, "random", {"granularity": "bytecode"})
+    again = run_controlled(PLAIN_COUNTER, {"n": 3}, 3, "random", bytecode)
     assert _log(again) == _log(runs[3])
 
 
 def test_operation_granularity_never_tears_a_plain_plus_equals() -> None:
-    totals = []
-
-    def plain_counter() -> None:
-        hits = Shared("unused", 0)
-        box = {"n": 0}
-
-        def work() -> None:
-            for _ in range(3):
-                box["n"] += 1
-
-        workers = [Thread(target=work, name=f"T{i}") for i in (1, 2)]
-        for w in workers:
-            w.start()
-        for w in workers:
-            w.join()
-        hits.value = box["n"]
-        totals.append(box["n"])
-
-    for seed in range(10):
-        run_controlled(plain_counter, {}, seed, "random")
+    totals = [
+        int(_outputs(run_controlled(PLAIN_COUNTER, {}, seed, "random"))[-1]) for seed in range(10)
+    ]
     assert totals == [6] * 10
 
 
@@ -320,7 +341,7 @@ def test_deadlocked_trials_leave_no_thread_behind() -> None:
     import time
 
     before = threading.active_count()
-    statuses = [run_controlled(_opposite_order, {}, seed, "random").status for seed in range(20)]
+    statuses = [run_controlled(_OPPOSITE_ORDER, {}, seed, "random").status for seed in range(20)]
     assert statuses.count("deadlocked") >= 2  # seeds 2, 4 and 9 deadlock here
     deadline = time.monotonic() + 10
     while threading.active_count() > before and time.monotonic() < deadline:

@@ -36,15 +36,15 @@ def busy_wait(params: dict[str, Any], history: History, status: str) -> Verdict:
 @verdict_for("plus-equals")
 def plus_equals(params: dict[str, Any], history: History, status: str) -> Verdict:
     expected = params["threads"] * params["iterations"]
-    actual = _final(history, "hits")
+    actual = _final(history, "counter.hits")
     if status != Status.FINISHED or not isinstance(actual, int):
         return {"summary": status_text(status), "facts": {"expected": expected}}
     lost = expected - actual
     summary = (
         f"Expected {expected}, got {actual}: {plural(lost, 'update')} lost inside a single `+=`."
         if lost
-        else f"Expected {expected}, got {actual}: nothing lost this time (at operation "
-        "granularity += never tears; try bytecode)."
+        else f"Expected {expected}, got {actual}: nothing lost this time. Try another "
+        "schedule, or step it by bytecode to see where += tears."
     )
     return {"summary": summary, "facts": {"expected": expected, "actual": actual, "lost": lost}}
 

@@ -3,6 +3,7 @@ and writers."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.analysis.history import History
@@ -85,11 +86,23 @@ def deadlock_ordered(params: dict[str, Any], history: History, status: str) -> V
     return {"summary": summary, "facts": facts}
 
 
+MEAL = re.compile(r"P\d+ eats meal \d+")  # what a philosopher prints at each meal
+
+
+def _meals(tl: Timeline, diners: list[str]) -> dict[str, int]:
+    """How many meals each philosopher announced."""
+    meals = dict.fromkeys(diners, 0)
+    for by, text in tl.printed:
+        if by in meals and MEAL.fullmatch(text.strip()):
+            meals[by] += 1
+    return meals
+
+
 @verdict_for("dining-philosophers")
 def dining_philosophers(params: dict[str, Any], history: History, status: str) -> Verdict:
     tl = history.timeline
     diners = sorted(name for name in tl.created if name.startswith("P"))
-    meals = {name: tl.waits[name, "eat"] for name in diners}
+    meals = _meals(tl, diners)
     fix = params.get("fix", "none")
     facts: dict[str, Any] = {
         "fix": fix,
@@ -123,6 +136,13 @@ def dining_philosophers(params: dict[str, Any], history: History, status: str) -
     return {"summary": summary, "facts": facts}
 
 
+def _field(tl: Timeline, name: str) -> str:
+    """The resource that is the lock's field ``name``: ``rw.readers`` (named after its
+    owner) or ``ReadWriteLock.readers``; ``name`` itself if there is none."""
+    found = sorted(obj for obj in tl.ops if obj == name or obj.endswith("." + name))
+    return found[0] if found else name
+
+
 @verdict_for("readers-writers")
 def readers_writers(params: dict[str, Any], history: History, status: str) -> Verdict:
     tl = history.timeline
@@ -131,16 +151,17 @@ def readers_writers(params: dict[str, Any], history: History, status: str) -> Ve
     arrived: float | None = None
     entered: float | None = None
     overtook = 0
-    for obj, op in tl.merged("readers", "writing", "writers_waiting"):
+    fields = {_field(tl, name): name for name in ("readers", "writing", "writers_waiting")}
+    for obj, op in tl.merged(*fields):
         if op.kind != "write":
             continue
         value = op.detail["value"]
-        if obj == "readers":
+        if fields[obj] == "readers":
             if int(value) > inside and arrived is not None and entered is None:
                 overtook += 1  # a reader went in while the writer was waiting
             inside = int(value)
             most = max(most, inside)
-        elif obj == "writing":
+        elif fields[obj] == "writing":
             writing = bool(value)
             if writing and entered is None:
                 entered = op.t

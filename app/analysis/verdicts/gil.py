@@ -1,12 +1,13 @@
-"""Verdicts of the GIL group, built from the ``measure`` events of the run: the wall
-times measured on the worker's interpreter, never canned figures."""
+"""Verdicts of the GIL group, built from what the programs printed (``label: 1.234 s``
+lines, read back by ``measurements``): the wall times measured in the run, on the
+worker's interpreter, never canned figures."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from app.analysis.history import History
-from app.analysis.timeline import Timeline
+from app.analysis.measurements import flags, numbers
 from app.analysis.verdicts.base import (
     Verdict,
     plural,
@@ -17,15 +18,7 @@ from app.analysis.verdicts.base import (
 from app.contract import Status
 
 NOISE = 1.25  # a "speed-up" below this is no speed-up: timing noise on a busy machine
-
-
-def best(tl: Timeline) -> dict[str, float]:
-    """The lowest value measured under each name, in order of first measurement."""
-    out: dict[str, float] = {}
-    for m in tl.measures:
-        if isinstance(m.value, (int, float)):
-            out[m.name] = min(out.get(m.name, m.value), m.value)
-    return out
+MAIN = "MainThread"
 
 
 def table(
@@ -51,11 +44,13 @@ def _missing(status: str, facts: dict[str, Any]) -> Verdict:
 
 def _handoffs(history: History) -> int:
     """How often consecutive progress ticks of the threaded phase came from different
-    threads: the GIL changing hands (ticks are writes to Shared 'T1', 'T2'…)."""
-    names = [name for name in history.resources if name[:1] == "T" and name[1:].isdigit()]
+    threads: the GIL changing hands (ticks are writes to ``progress['T1']``… by the
+    threads; main's ticks in the sequential phase do not count)."""
+    tl = history.timeline
+    names = [name for name in tl.ops if name.startswith("progress[")]
     last, count = None, 0
-    for _obj, op in history.timeline.merged(*names):
-        if op.kind == "write":
+    for _obj, op in tl.merged(*names):
+        if op.kind == "write" and op.thread != MAIN:
             count += last is not None and op.thread != last
             last = op.thread
     return count
@@ -63,8 +58,7 @@ def _handoffs(history: History) -> int:
 
 @verdict_for("gil-cpu")
 def gil_cpu(params: dict[str, Any], history: History, status: str) -> Verdict:
-    tl = history.timeline
-    times = best(tl)
+    times = numbers(history.timeline)
     tasks = params.get("tasks", 4)
     labels = {
         "sequential": "sequential",
@@ -72,12 +66,12 @@ def gil_cpu(params: dict[str, Any], history: History, status: str) -> Verdict:
         "processes": f"{tasks} processes",
     }
     rows = table(times, ["sequential", "threads", "processes"], labels)
-    cores = tl.measured("cores")
-    gil = tl.measured("GIL enabled")
+    cores = times.get("cores")
+    gil = flags(history.timeline).get("GIL enabled")
     facts: dict[str, Any] = {
         "table": rows,
-        "cores": cores,
-        "gil_enabled": bool(gil) if gil is not None else None,
+        "cores": int(cores) if cores is not None else None,
+        "gil_enabled": gil,
         "handoffs": _handoffs(history),
         "process_startup": times.get("process start-up"),
     }
@@ -89,7 +83,7 @@ def gil_cpu(params: dict[str, Any], history: History, status: str) -> Verdict:
     if threads["speedup"] < NOISE:
         how += " — no speed-up: one thread at a time runs Python, and the GIL changed hands "
         how += f"{facts['handoffs']} times)"
-    elif gil == 0:
+    elif gil is False:
         how += " — no GIL on this interpreter: the threads really ran in parallel)"
     else:
         how += " — more than the GIL allows: the machine was busy during another run; "
@@ -97,7 +91,7 @@ def gil_cpu(params: dict[str, Any], history: History, status: str) -> Verdict:
     parts.append(how)
     if len(rows) > 2:
         procs = rows[2]
-        on = f" on {plural(int(cores), 'core')}" if cores else ""
+        on = f" on {plural(facts['cores'], 'core')}" if cores else ""
         procs_text = f"{procs['variant']} {seconds(procs['seconds'])} ({procs['speedup']}×{on}"
         if facts["process_startup"] is not None:
             procs_text += f", once started: that took {seconds(facts['process_startup'])}"
@@ -108,7 +102,7 @@ def gil_cpu(params: dict[str, Any], history: History, status: str) -> Verdict:
 
 @verdict_for("gil-io")
 def gil_io(params: dict[str, Any], history: History, status: str) -> Verdict:
-    times = best(history.timeline)
+    times = numbers(history.timeline)
     n = params.get("requests", 8)
     rows = table(times, ["sequential", "threads"], {"threads": f"{n} threads"})
     facts: dict[str, Any] = {"table": rows, "ideal_speedup": n}
@@ -126,9 +120,9 @@ def gil_io(params: dict[str, Any], history: History, status: str) -> Verdict:
 
 @verdict_for("gil-convoy")
 def gil_convoy(params: dict[str, Any], history: History, status: str) -> Verdict:
-    tl = history.timeline
-    alone, busy = tl.measured("alone"), tl.measured("beside a CPU-bound thread")
-    interval = tl.measured("switch interval")
+    times = numbers(history.timeline)  # in µs, as printed
+    alone, busy = times.get("alone"), times.get("beside a CPU-bound thread")
+    interval = times.get("switch interval")
     facts: dict[str, Any] = {
         "table": [
             {"variant": "alone", "microseconds": alone},
@@ -185,7 +179,7 @@ def _advice(cpu: list[str], io: list[str]) -> str:
 
 @verdict_for("concurrency-models")
 def concurrency_models(params: dict[str, Any], history: History, status: str) -> Verdict:
-    times = best(history.timeline)
+    times = numbers(history.timeline)
     tables = {
         kind: table(
             {m: times[f"{kind}/{m}"] for m in MODELS if f"{kind}/{m}" in times}, list(MODELS), {}
@@ -210,7 +204,7 @@ def concurrency_models(params: dict[str, Any], history: History, status: str) ->
 
 @verdict_for("api-fanout")
 def api_fanout(params: dict[str, Any], history: History, status: str) -> Verdict:
-    times = best(history.timeline)
+    times = numbers(history.timeline)
     workers = params.get("max_workers", 4)
     pool = f"pool of {workers}"
     rows = table(times, ["sequential", "a thread per call", pool], {})
@@ -237,12 +231,12 @@ def api_fanout(params: dict[str, Any], history: History, status: str) -> Verdict
 @verdict_for("free-threaded")
 def free_threaded(params: dict[str, Any], history: History, status: str) -> Verdict:
     tl = history.timeline
-    build, gil = tl.measured("free-threaded build"), tl.measured("GIL enabled")
+    build, gil = flags(tl).get("free-threaded build"), flags(tl).get("GIL enabled")
     n = params.get("threads", 4)
-    rows = table(best(tl), ["sequential", "threads"], {"threads": f"{n} threads"})
+    rows = table(numbers(tl), ["sequential", "threads"], {"threads": f"{n} threads"})
     facts: dict[str, Any] = {
-        "free_threaded_build": bool(build) if build is not None else None,
-        "gil_enabled": bool(gil) if gil is not None else None,
+        "free_threaded_build": build,
+        "gil_enabled": gil,
         "table": rows,
     }
     if status != Status.FINISHED or len(rows) < 2:

@@ -141,17 +141,15 @@ def bounded_semaphore(params: dict[str, Any], history: History, status: str) -> 
 
 
 def _buffer_moves(tl: Timeline, name: str) -> tuple[list[Any], Counter[str]]:
-    """Items added to a Shared tuple, and how many each thread took, from its writes."""
+    """Items appended to a shared list, and how many each thread popped, from its writes."""
     added: list[Any] = []
     taken: Counter[str] = Counter()
-    before: list[Any] = []
     for op in tl.ops_of(name, "write"):
-        after = list(op.detail.get("value") or [])
-        if len(after) > len(before):
-            added.append(after[-1])
-        elif before:
-            taken[op.thread] += before[0] is not None  # a stop sign is not an item
-        before = after
+        call, args = op.detail.get("op"), list(op.detail.get("args") or [])
+        if call == "append" and args:
+            added.append(args[0])
+        elif call == "pop" and "error" not in op.detail:
+            taken[op.thread] += op.detail.get("result") is not None  # a stop sign is no item
     return added, taken
 
 

@@ -1,0 +1,216 @@
+"""Loading and running a program (standard library only).
+
+A program is a plain Python file that imports ``threading``: a scenario's file in
+``app/scenarios/programs/``, or source someone pastes.  ``load_file`` and
+``load_source`` compile it once: parsed, its shared data rewritten to go through
+``ACCESS`` (``app/instrument/rewrite.py``, line numbers kept), compiled under its own
+file name (``register_file``) so events, tracebacks and bytecode stepping find its lines.
+
+The ``Program`` they return is a run's entry: ``program(**params)`` executes it once, in
+a fresh module named ``PROGRAM_MODULE`` — the module body, then ``main(**params)`` — so
+``execution.run_main`` runs both as the run's MainThread, and every trial of a search
+starts from a clean module: nothing a program keeps at module level, nor what it sets
+on ``threading``, outlives one execution.  The module's imports of ``threading``,
+``queue``, ``time`` and ``concurrent.futures`` get the traced substitutes
+(``app/instrument/stdlib.py``); its ``if __name__ == "__main__": main()`` stays idle.
+
+A program that does not compile still loads: calling it raises ``ProgramError`` with
+the line and its text, which the run reports as failed.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import linecache
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from functools import lru_cache
+from types import CodeType, FunctionType, ModuleType
+from typing import Any
+
+from app.instrument import rewrite, stdlib
+from app.instrument.data import ACCESS
+from app.instrument.program import ACCESS_NAME, PROGRAM_MODULE, register_file
+
+
+class ProgramError(Exception):
+    """The program cannot run at all (it does not compile): its run fails with
+    ``message``; ``error`` and ``traceback`` are what Python would have printed."""
+
+    def __init__(self, message: str, error: str, traceback: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.error = error
+        self.traceback = traceback
+
+
+class _Expression:
+    """A default value that is not a literal, shown as its source text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Program:
+    filename: str
+    source: str
+    code: CodeType | None  # None if it does not compile
+    failure: ProgramError | None = None  # why it does not
+    signature: inspect.Signature | None = None  # main's, read from the source
+
+    @property
+    def __code__(self) -> CodeType | None:
+        """The code the run's MainThread executes (bytecode stepping checks it saw it)."""
+        return self.code
+
+    @property
+    def __signature__(self) -> inspect.Signature | None:
+        """``inspect.signature(program)`` is ``main``'s: the run's parameters."""
+        return self.signature
+
+    def __call__(self, **params: Any) -> None:
+        """Execute the program once: a fresh module, its body, then ``main(**params)``."""
+        if self.code is None:
+            assert self.failure is not None
+            failure = self.failure  # a new instance each time: no traceback piles up
+            raise ProgramError(failure.message, failure.error, failure.traceback)
+        stdlib.install_import_hook()
+        stdlib.reset()
+        module = ModuleType(PROGRAM_MODULE)
+        namespace = vars(module)
+        namespace.update(__file__=self.filename, __builtins__=builtins, __cached__=None)
+        namespace[ACCESS_NAME] = ACCESS  # what the rewritten reads and writes call
+        # Registered, so pickle finds the program's functions by name (a process pool
+        # in a forked child) and dataclasses find its globals.
+        sys.modules[PROGRAM_MODULE] = module
+        # Tracebacks show the lines of the source that ran, pasted or not.
+        linecache.cache[self.filename] = (
+            len(self.source),
+            None,
+            self.source.splitlines(keepends=True),
+            self.filename,
+        )
+        exec(self.code, namespace)
+        if "multiprocessing" in sys.modules:  # the program may start processes
+            _let_children_load(self)
+        main = namespace.get("main")
+        if callable(main):
+            main(**params)
+        elif params:
+            names = ", ".join(sorted(params))
+            raise TypeError(f"the program has no main() to take its parameters ({names})")
+
+
+def _let_children_load(program: Program) -> None:
+    """Let the processes a program starts with "spawn" (a fresh interpreter, which
+    cannot import ``PROGRAM_MODULE``) find its functions and classes: multiprocessing
+    pickles them as (file name, source, qualified name), and ``program_attribute``
+    finds them in the child."""
+    from multiprocessing.reduction import ForkingPickler
+
+    def reducer_override(_pickler: Any, obj: Any) -> Any:
+        if isinstance(obj, (FunctionType, type)) and obj.__module__ == PROGRAM_MODULE:
+            return program_attribute, (program.filename, program.source, obj.__qualname__)
+        return NotImplemented
+
+    ForkingPickler.reducer_override = reducer_override  # type: ignore[assignment]  # a method set on the class
+
+
+def program_attribute(filename: str, source: str, qualname: str) -> Any:
+    """In a process the program started: its function or class ``qualname``, from the
+    program already there (fork) or else from its plain source, run once as
+    ``PROGRAM_MODULE`` — untraced: a child's events would have nowhere to go."""
+    module = sys.modules.get(PROGRAM_MODULE)
+    if module is None:
+        module = ModuleType(PROGRAM_MODULE)
+        module.__file__ = filename
+        sys.modules[PROGRAM_MODULE] = module
+        exec(compile(source, filename, "exec"), vars(module))
+    found: Any = module
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found
+
+
+def load_file(path: str | os.PathLike[str]) -> Program:
+    """The program in the file at ``path``, compiled under that (absolute) name."""
+    filename = os.path.abspath(path)
+    with open(filename, encoding="utf-8") as file:
+        return load_source(file.read(), filename)
+
+
+@lru_cache(maxsize=32)
+def load_source(source: str, filename: str) -> Program:
+    """The program with this source text, compiled under ``filename`` (for pasted code,
+    any name that is not a real file's).  Cached: a search loads it for every trial."""
+    register_file(filename)
+    try:
+        tree = ast.parse(source, filename)
+    except (SyntaxError, ValueError) as exc:
+        return Program(filename, source, None, _compile_error(exc))
+    signature = _main_signature(tree)
+    try:
+        tree = ast.fix_missing_locations(rewrite.instrument(tree, filename))
+    except Exception as exc:  # a bug of ours must not look like the program's
+        message = f"Threadlab could not instrument this program: {type(exc).__name__}: {exc}"
+        tb = "".join(traceback.format_exception(exc))
+        return Program(filename, source, None, ProgramError(message, message, tb), signature)
+    try:
+        code = compile(tree, filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:  # what only the compiler checks
+        return Program(filename, source, None, _compile_error(exc), signature)
+    return Program(filename, source, code, None, signature)
+
+
+def _compile_error(exc: SyntaxError | ValueError) -> ProgramError:
+    error = "".join(traceback.format_exception_only(exc)).strip()
+    if isinstance(exc, SyntaxError):
+        where = f" at line {exc.lineno}" if exc.lineno else ""
+        text = (exc.text or "").strip()
+        message = f"The program does not compile: {exc.msg}{where}" + (f": {text}" if text else "")
+        error = f"SyntaxError: {exc.msg}"
+    else:
+        message = f"The program does not compile: {exc}"
+    return ProgramError(message, error, "".join(traceback.format_exception_only(exc)))
+
+
+def _main_signature(tree: ast.Module) -> inspect.Signature | None:
+    """``main``'s parameters and their defaults, read from the source without running
+    it; None if the program defines no ``main``."""
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "main"]
+    if not defs:
+        return None
+    args = defs[-1].args
+    kind = inspect.Parameter
+    positional = [(a, kind.POSITIONAL_ONLY) for a in args.posonlyargs] + [
+        (a, kind.POSITIONAL_OR_KEYWORD) for a in args.args
+    ]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += args.defaults
+    params = [
+        kind(a.arg, k, default=_default(d)) for (a, k), d in zip(positional, defaults, strict=True)
+    ]
+    if args.vararg is not None:
+        params.append(kind(args.vararg.arg, kind.VAR_POSITIONAL))
+    for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        params.append(kind(a.arg, kind.KEYWORD_ONLY, default=_default(d)))
+    if args.kwarg is not None:
+        params.append(kind(args.kwarg.arg, kind.VAR_KEYWORD))
+    return inspect.Signature(params)
+
+
+def _default(node: ast.expr | None) -> Any:
+    if node is None:
+        return inspect.Parameter.empty
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return _Expression(ast.unparse(node))
