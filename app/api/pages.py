@@ -22,6 +22,7 @@ from app import contract
 from app.api.demo import demo_link
 from app.contract import Mode, Policy
 from app.scenarios import registry
+from app.scenarios.source import with_params
 
 
 def _templates_dir() -> Path:
@@ -73,12 +74,15 @@ def scenario_page(request: Request, scenario_id: str) -> HTMLResponse:
     except KeyError:
         return not_found(request, f"There is no scenario called “{scenario_id}”.")
     defaults = run_defaults(scenario)
+    demo = demo_link(scenario, request.query_params, defaults)
+    valid = {name: value for name, value in demo.params.items() if name not in demo.errors}
     context: dict[str, Any] = {
         "scenario": scenario.public(with_source=True),
+        "source": with_params(scenario.source, valid),  # as the form's values run it
         "paragraphs": [p.strip() for p in scenario.explanation.split("\n\n") if p.strip()],
         "fixed_by": _fix(scenario),
         **defaults,
-        "demo": demo_link(scenario, request.query_params, defaults),
+        "demo": demo,
         "goal_labels": {goal.value: contract.LABELS[goal][0] for goal in contract.Goal},
         "budget": contract.SEARCH_BUDGET.default,
     }

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import "./helpers.js";
-import { outcome } from "../../static/js/views/verdict.js";
+import { Mode } from "../../static/js/model/contract.js";
+import { outcome, tracingMatters } from "../../static/js/views/verdict.js";
 
 const end = (status, facts) => ({ status, verdict: { summary: "", facts }, message: null });
 
@@ -18,4 +19,14 @@ test("a run that did not finish is an error, whatever its facts", () => {
     assert.equal(outcome(end(status, { lost: 0 })), "error");
   }
   assert.equal(outcome({ status: "failed", verdict: null, message: "boom" }), "error");
+});
+
+test("the note on tracing: free runs that read or wrote shared data, and only those", () => {
+  const shared = (reads, writes) => ({ resources: { counter: { reads, writes } } });
+  assert.equal(tracingMatters(shared(3, 3), Mode.FREE.value), true);
+  assert.equal(tracingMatters(shared(0, 1), Mode.FREE.value), true);
+  assert.equal(tracingMatters(shared(3, 3), Mode.CONTROLLED.value), false);
+  assert.equal(tracingMatters(shared(0, 0), Mode.FREE.value), false);
+  assert.equal(tracingMatters({ resources: {} }, Mode.FREE.value), false);
+  assert.equal(tracingMatters(shared(3, 3), null), false); // mode not known yet
 });

@@ -51,6 +51,28 @@ export function getScenario(id) {
 }
 
 /**
+ * The scenario's program with `params` written into main's signature: what "Copy"
+ * copies and the code panel shows. A bad value is a 422, as for a run.
+ * @param {string} id
+ * @param {Record<string, unknown>} params
+ * @returns {Promise<string>}
+ */
+export async function getProgram(id, params) {
+  const query = new URLSearchParams(Object.entries(params).map(([name, value]) => [name, String(value)]));
+  const url = `/api/scenarios/${encodeURIComponent(id)}/program?${query}`;
+  let response;
+  try {
+    response = await fetch(url, { headers: { Accept: "text/x-python, application/json" } });
+  } catch {
+    throw new ApiError(0, "The Threadlab server cannot be reached. Is it still running?");
+  }
+  if (response.ok) return response.text();
+  const body = await response.json().catch(() => null);
+  const detail = body && typeof body === "object" ? body.detail : null;
+  throw new ApiError(response.status, errorMessage(response.status, detail), detail, null, body);
+}
+
+/**
  * @param {RunRequest} body
  * @returns {Promise<RunCreated>}
  */

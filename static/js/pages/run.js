@@ -9,7 +9,7 @@
 import { isEnded } from "../model/contract.js";
 import { formatPlace, parsePlace } from "../model/deeplink.js";
 import { formatValue } from "../model/format.js";
-import { eventsUrl, getRun, getScenario } from "../net/api.js";
+import { eventsUrl, getProgram, getRun, getScenario } from "../net/api.js";
 import { ApiError } from "../net/apierror.js";
 import { sameRun, startRun } from "../net/rerun.js";
 import { controlToken } from "../net/tokens.js";
@@ -43,7 +43,7 @@ async function open() {
     return;
   }
   describe(run);
-  if (typeof run.scenario === "string") await showScenario(run.scenario);
+  if (typeof run.scenario === "string") await showScenario(run.scenario, run.params ?? {});
   rerun.hidden = false;
   rerun.addEventListener("click", () => void go(sameRun(run)));
   const over = isEnded(run.status);
@@ -58,8 +58,11 @@ async function open() {
   });
 }
 
-/** @param {string} id */
-async function showScenario(id) {
+/**
+ * @param {string} id
+ * @param {Record<string, unknown>} params the run's: the code shows them in main()
+ */
+async function showScenario(id, params) {
   try {
     const scenario = await getScenario(id);
     part(document, "title").textContent = scenario.title;
@@ -67,7 +70,7 @@ async function showScenario(id) {
     const link = /** @type {HTMLAnchorElement} */ (part(document, "scenario-link"));
     link.href = `/scenarios/${encodeURIComponent(scenario.id)}`;
     link.hidden = false;
-    stage.setSource(scenario.source ?? "");
+    stage.setSource(await getProgram(id, params).catch(() => scenario.source ?? ""));
     let fix = null;
     if (scenario.fixed_by) {
       const fixed = await getScenario(scenario.fixed_by).catch(() => null);

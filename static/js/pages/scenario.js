@@ -15,7 +15,7 @@ import { readSchedule, showScheduleErrors, syncSchedule, writeSchedule } from ".
 import { Status, defaults } from "../model/contract.js";
 import { formatPlace, parsePlace } from "../model/deeplink.js";
 import { withoutAutorun } from "../model/demolink.js";
-import { eventsUrl, getRun } from "../net/api.js";
+import { eventsUrl, getProgram, getRun } from "../net/api.js";
 import { ApiError, fieldErrors } from "../net/apierror.js";
 import { sameRun, startRun } from "../net/rerun.js";
 import { controlToken } from "../net/tokens.js";
@@ -35,12 +35,22 @@ const stage = new RunView(stageRoot, {
   onUndo: (choices, run) => void launch(sameRun(run, choices)),
   onPlace: (seq) => keepPlace(seq),
 });
+let programTimer = 0;
+let programTicket = 0;
+let shownParams = JSON.stringify(readParams(form).values); // the server rendered the form's
 const goals = (page.dataset.goals ?? "").split(" ").filter(Boolean);
 const fix = page.dataset.fixId ? { id: page.dataset.fixId, title: page.dataset.fixTitle ?? page.dataset.fixId } : null;
 stage.setScenario(/** @type {any} */ ({ id: scenarioId, goals }), fix);
 
 syncSchedule(form);
-form.addEventListener("change", () => syncSchedule(form));
+form.addEventListener("change", () => {
+  syncSchedule(form);
+  showProgram();
+});
+form.addEventListener("input", () => {
+  clearTimeout(programTimer);
+  programTimer = window.setTimeout(showProgram, 300);
+});
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   form.querySelector("[data-role=link-note]")?.remove(); // a demo link's problems: now the form's
@@ -77,6 +87,35 @@ function autorun() {
   history.replaceState(null, "", withoutAutorun(location.href));
   const body = request();
   if (body) void launch(body);
+}
+
+/**
+ * The code panel (and "Copy") with the form's parameter values written into main's
+ * signature, as the next run will run it. Values the form rejects leave it as it is.
+ */
+function showProgram() {
+  clearTimeout(programTimer);
+  const { values, errors } = readParams(form);
+  if (!Object.keys(errors).length) void loadProgram(values);
+}
+
+/**
+ * Show the program with `params` (the form's, or a run's); a failure leaves the code
+ * panel as it is.
+ * @param {Record<string, unknown>} params
+ */
+async function loadProgram(params) {
+  const ticket = ++programTicket;
+  const key = JSON.stringify(params);
+  if (key === shownParams) return;
+  try {
+    const text = await getProgram(scenarioId, params);
+    if (ticket !== programTicket) return; // a newer request answers for the panel
+    shownParams = key;
+    stage.setSource(text);
+  } catch {
+    // The server rejects these values (the run would say why) or is unreachable.
+  }
 }
 
 /** @returns {RunRequest | null} the form as a request, or null (errors shown) */
@@ -136,6 +175,7 @@ async function open(id, options) {
   const run = await getRun(id);
   if (run.scenario !== scenarioId) return;
   writeSchedule(form, run);
+  if (run.params && typeof run.params === "object") void loadProgram(run.params);
   play(id, run.links?.events ?? eventsUrl(id), controlToken(id), {
     autoplay: options.autoplay ?? run.status === Status.RUNNING.value,
     seq: options.seq ?? null,

@@ -33,6 +33,8 @@ export class CodeView {
     this.lines = new Map();
     /** @type {Map<number, string>} line → key of the marks drawn on it */
     this.drawn = new Map();
+    /** @type {Map<number, Mark[]>} line → the marks drawn on it (kept across a new text) */
+    this.marked = new Map();
     this.focusLine = 0;
     // Where each line sits and how the panel is scrolled, measured only when layout is
     // settled (resize, scroll), so following the running line never forces a layout.
@@ -46,10 +48,16 @@ export class CodeView {
     list.addEventListener("scroll", () => { this.view.top = list.scrollTop; }, { passive: true });
   }
 
-  /** @param {string} source */
+  /**
+   * Show `source`; the threads' marks stay on their lines (a program with other
+   * parameter values has the same lines).
+   * @param {string} source
+   */
   setSource(source) {
+    const kept = [...this.marked];
     this.lines.clear();
     this.drawn.clear();
+    this.marked.clear();
     const rows = highlight(source).map((tokens, i) => {
       const number = i + 1;
       const code = h("code", { class: "code-text" });
@@ -69,6 +77,7 @@ export class CodeView {
     });
     this.list.replaceChildren(...rows);
     this.offsets = null;
+    for (const [line, threads] of kept) this.mark(line, threads);
   }
 
   /** Remove every mark (a new run starts). */
@@ -106,8 +115,13 @@ export class CodeView {
     const key = threads.map((t) => `${t.name}:${t.state}:${t.stop}`).join(" ");
     if ((this.drawn.get(line) ?? "") === key) return;
     const target = this.lines.get(line);
-    if (key) this.drawn.set(line, key);
-    else this.drawn.delete(line);
+    if (key) {
+      this.drawn.set(line, key);
+      this.marked.set(line, threads);
+    } else {
+      this.drawn.delete(line);
+      this.marked.delete(line);
+    }
     if (!target) return;
     target.row.classList.toggle("is-current", threads.length > 0);
     if (threads.length) target.row.dataset.colour = String(threads[0].colour);

@@ -15,6 +15,7 @@
  * @module views/runview
  */
 
+import { CodeCopy } from "../controls/codecopy.js";
 import { ManualControls } from "../controls/manual.js";
 import { PlaybackControls } from "../controls/playback.js";
 import { PresenterControls } from "../controls/presenter.js";
@@ -66,8 +67,12 @@ export class RunView {
     this.options = options;
     this.code = new CodeView(part(root, "code"));
     // The server may have rendered the source as plain text (readable without JS).
+    this.copy = new CodeCopy(
+      /** @type {HTMLButtonElement} */ (part(root, "copy-code")),
+      /** @type {HTMLTextAreaElement} */ (part(root, "code-text")),
+    );
     const plain = part(root, "source");
-    if (plain.textContent?.trim()) this.code.setSource(plain.textContent);
+    if (plain.textContent?.trim()) this.setSource(plain.textContent);
     plain.hidden = true;
     this.board = new BoardView(part(root, "board"), part(root, "board-empty"));
     this.verdict = new VerdictView(part(root, "verdict"));
@@ -120,6 +125,7 @@ export class RunView {
   /** @param {string} source */
   setSource(source) {
     this.code.setSource(source);
+    this.copy.set(source);
   }
 
   /**
@@ -141,6 +147,7 @@ export class RunView {
     this.board.reset();
     this.code.reset();
     this.verdict.reset();
+    this.verdict.setMode(null);
     this.deadlock.reset();
     this.primitives.reset();
     this.graph.reset();
@@ -211,6 +218,7 @@ export class RunView {
     const first = this.run === null;
     this.run = run;
     this.info.replaceChildren(...runInfo(run));
+    this.verdict.setMode(typeof run.mode === "string" ? run.mode : null);
     if (first && this.player) {
       this.presenter.attach(id, this.token, this.player);
       this.downloads.setRun(id, run.links ?? {});

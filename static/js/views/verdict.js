@@ -6,7 +6,7 @@
  * @module views/verdict
  */
 
-import { Status, statusLabel } from "../model/contract.js";
+import { Mode, Status, statusLabel } from "../model/contract.js";
 import { formatValue } from "../model/format.js";
 import { h } from "../ui/dom.js";
 import { factsTable, isTable } from "./chart.js";
@@ -20,6 +20,23 @@ export class VerdictView {
     this.root = root;
     /** @type {RunEnd | null} */
     this.drawn = null;
+    /** @type {string | null} the run's mode, once GET /api/runs/{id} has said */
+    this.mode = null;
+    /** @type {RunState | null} */
+    this.state = null;
+  }
+
+  /**
+   * The run's mode (null: not known yet); the note on tracing depends on it.
+   * @param {string | null} mode
+   */
+  setMode(mode) {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    if (this.state?.end) {
+      this.drawn = null;
+      this.render(this.state);
+    }
   }
 
   reset() {
@@ -30,6 +47,7 @@ export class VerdictView {
 
   /** @param {RunState} state */
   render(state) {
+    this.state = state;
     if (state.end === this.drawn) return;
     this.drawn = state.end;
     if (!state.end) return this.reset();
@@ -60,10 +78,40 @@ export class VerdictView {
                 h("dt", {}, name.replaceAll("_", " ")),
                 h("dd", {}, formatValue(value)))))
         : null,
+      tracingNote(state, this.mode),
     ];
     this.root.replaceChildren(...parts.filter((p) => p !== null));
     this.root.hidden = false;
   }
+}
+
+/**
+ * What the tracing changes, beside the verdict of a free run that read and wrote shared
+ * data: recording each read and write takes time, so a switch between a read and its
+ * write (`counter += 1`) is likelier than in the plain program. Controlled runs switch
+ * where the scheduler says, and runs without reads or writes are left alone.
+ * @param {RunState} state
+ * @param {string | null} mode
+ * @returns {HTMLElement | null}
+ */
+export function tracingNote(state, mode) {
+  if (!tracingMatters(state, mode)) return null;
+  return h("p", { class: "verdict-note", "data-role": "tracing-note" },
+    h("strong", {}, "Note: "),
+    "Threadlab records every read and write of shared data, and that takes time, so a thread "
+    + "switch between a read and its write (as in ", h("code", {}, "counter += 1"),
+    ") is likelier here than in the plain program. Copy the code and run it with ",
+    h("code", {}, "python3"), " to see how it behaves untraced.");
+}
+
+/**
+ * @param {RunState} state
+ * @param {string | null} mode
+ * @returns {boolean} a free run that read or wrote shared data: the note applies
+ */
+export function tracingMatters(state, mode) {
+  return mode === Mode.FREE.value
+    && Object.values(state.resources).some((r) => r.reads > 0 || r.writes > 0);
 }
 
 /** @returns {string[]} the statuses of a run that went wrong (not one that was cancelled) */

@@ -1,0 +1,97 @@
+"""The code the page shows and copies: the program with the run's parameter values in
+``main``'s signature, and the note on what the tracing changes beside the verdict.
+
+Screenshots: ``test-artifacts/race-tracing-note-1280x720.png`` (the note under a free
+race's verdict, as a class sees it on a projector).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser.lazy import expect
+
+SIGNATURE = ".code-line .code-text >> text=/^def main\\(/"
+
+
+def test_changing_a_parameter_changes_the_code_and_what_copy_copies(page: Any) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/scenarios/race")
+    signature = page.locator(SIGNATURE)
+    expect(signature).to_have_text("def main(threads=4, iterations=1000, switch_interval_us=100):")
+    page.locator("#param-threads").fill("7")
+    page.locator("#param-switch_interval_us").fill("250")
+    expect(signature).to_have_text("def main(threads=7, iterations=1000, switch_interval_us=250):")
+    # The line numbers stay the program's: the signature is still on its line.
+    source = page.request.get("/api/scenarios/race/program").text()
+    line = next(i for i, text in enumerate(source.splitlines(), 1) if text.startswith("def main"))
+    expect(page.locator(f".code-line[data-line='{line}'] .code-text")).to_contain_text("threads=7")
+
+    copy = page.locator("[data-role=copy-code]")
+    expect(copy).to_be_enabled()
+    copy.click()
+    expect(copy).to_have_text("✓ Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "def main(threads=7, iterations=1000, switch_interval_us=250):" in copied
+    assert copied.rstrip().endswith("main()")  # the whole file, runnable with python3
+    assert copied.count("\n") == source.count("\n")
+
+    # A value the form rejects leaves the code as it was.
+    page.locator("#param-threads").fill("99")
+    page.wait_for_timeout(600)
+    expect(signature).to_contain_text("threads=7")
+
+
+def test_a_demo_link_and_a_shared_run_show_their_own_values(page: Any) -> None:
+    page.goto("/scenarios/race?threads=3&iterations=40")
+    signature = page.locator(SIGNATURE)
+    expect(signature).to_have_text("def main(threads=3, iterations=40, switch_interval_us=100):")
+    page.get_by_role("button", name="▶ Run").click()
+    stage = page.locator("[data-role=stage]")
+    expect(stage).to_have_attribute("data-stream", "ended", timeout=30_000)
+    run_id = stage.get_attribute("data-run")
+
+    page.goto(f"/runs/{run_id}")
+    expect(page.locator(SIGNATURE)).to_have_text(
+        "def main(threads=3, iterations=40, switch_interval_us=100):"
+    )
+    expect(page.locator("[data-role=code-text]")).to_have_value(
+        page.request.get("/api/scenarios/race/program?threads=3&iterations=40").text()
+    )
+
+
+def test_a_free_race_says_what_the_tracing_changes(page: Any, shot: Any) -> None:
+    page.goto("/scenarios/race")
+    page.locator("#param-threads").fill("3")
+    page.locator("#param-iterations").fill("300")
+    page.get_by_role("button", name="▶ Run").click()
+    stage = page.locator("[data-role=stage]")
+    expect(stage).to_have_attribute("data-stream", "ended", timeout=30_000)
+    page.keyboard.press("End")
+    verdict = page.locator(".verdict")
+    expect(verdict).to_be_visible()
+    note = verdict.locator("[data-role=tracing-note]")
+    expect(note).to_contain_text("Note:")
+    expect(note).to_contain_text("python3")
+    verdict.scroll_into_view_if_needed()
+    shot(page, "race-tracing-note-1280x720")
+
+    # Controlled: the scheduler decides where threads switch, so there is nothing to say.
+    page.get_by_label("Controlled").check()
+    page.locator("#sched-seed").fill("3")
+    page.get_by_role("button", name="▶ Run").click()
+    expect(stage).to_have_attribute("data-stream", "ended", timeout=30_000)
+    page.keyboard.press("End")
+    expect(verdict).to_be_visible()
+    expect(verdict.locator(".verdict-summary")).to_contain_text("expected 900")
+    expect(note).to_have_count(0)
+
+
+def test_a_free_run_without_shared_data_has_no_note(page: Any) -> None:
+    page.goto("/scenarios/lifecycle")
+    page.get_by_role("button", name="▶ Run").click()
+    stage = page.locator("[data-role=stage]")
+    expect(stage).to_have_attribute("data-stream", "ended", timeout=30_000)
+    page.keyboard.press("End")
+    expect(page.locator(".verdict")).to_be_visible()
+    expect(page.locator("[data-role=tracing-note]")).to_have_count(0)
