@@ -6,11 +6,14 @@ The traced side runs inside a real run set up exactly as the worker sets one up
 (``build_runtime`` + ``run_main`` from ``app/worker/execution.py``, free mode, the caller
 bound as MainThread), with a background thread that takes the recorded events every
 10 ms like the worker's writer, so memory stays bounded.  Columns: the standard library
-(``threading``/``queue``, or a plain attribute for ``Shared``); ``app.instrument``
-outside a run; traced, the writer only taking the events (the cost of recording); and
-traced, the writer also JSON-encoding them as the worker does (under the GIL that work
-slows the scenario's threads too — what a run really pays).  Each figure is the best of
-several rounds, the rounds interleaved so that all columns see the same machine state.
+(``threading``/``queue``; for shared data, a loop of ``counter += 1`` on a module global
+compiled as written); ``app.instrument`` outside a run (for shared data, the same loop
+as the worker compiles a program — rewritten by ``app/instrument/rewrite.py``, loaded by
+``app/worker/program.load_source`` — run outside any run); traced, the writer only
+taking the events (the cost of recording); and traced, the writer also JSON-encoding
+them as the worker does (under the GIL that work slows the program's threads too — what
+a run really pays).  Each figure is the best of several rounds, the rounds interleaved
+so that all columns see the same machine state.
 """
 
 from __future__ import annotations
@@ -20,13 +23,18 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import app.instrument as ins
+from app.contract import Status
 from app.instrument import runtime
+from app.instrument.program import PROGRAM_MODULE
 from app.worker.execution import build_runtime, run_main
+from app.worker.program import load_source
 
 ROUNDS = 7
 # Process CPU time by default: it counts every thread of the process (the writer's work
@@ -37,8 +45,33 @@ _clock = time.perf_counter_ns if WALL else time.process_time_ns
 FLUSH_INTERVAL = 0.01  # as the worker's writer
 
 
-class _Plain:
-    value = 0
+# Shared data needs no object: a program's own ``counter += 1`` on a global, which the
+# worker's loader rewrites into a traced read and write.
+GLOBAL_COUNTER = """
+counter = 0
+
+
+def loop(n, clock):
+    global counter
+    t0 = clock()
+    for _ in range(n):
+        counter += 1
+    return clock() - t0
+"""
+
+
+def _counter_loop(rewritten: bool) -> Callable[[int], int]:
+    """The loop of ``GLOBAL_COUNTER``: compiled as written, or loaded as the worker loads
+    a program (executed now: inside the run if one is installed, so its global is the
+    run's shared data)."""
+    namespace: dict[str, Any] = {}
+    if rewritten:
+        program = load_source(GLOBAL_COUNTER, str(Path(__file__).with_name("counter.py")))
+        program()  # a fresh module (``PROGRAM_MODULE``): its body runs, there is no main
+        namespace = vars(sys.modules[PROGRAM_MODULE])
+    else:
+        exec(compile(GLOBAL_COUNTER, "<plain>", "exec"), namespace)
+    return partial(namespace["loop"], clock=_clock)
 
 
 def _pairs(make: Callable[[], object], kind: str) -> Callable[[int], int]:
@@ -63,13 +96,8 @@ def _pairs(make: Callable[[], object], kind: str) -> Callable[[int], int]:
                     pass
             return _clock() - t0
 
-    elif kind == "shared":
-
-        def loop(n: int) -> int:
-            t0 = _clock()
-            for _ in range(n):
-                obj.value = obj.value + 1  # type: ignore[attr-defined]
-            return _clock() - t0
+    elif kind == "global":
+        return obj  # type: ignore[return-value]  # the loop itself (``_counter_loop``)
 
     else:  # queue
         put, get = obj.put, obj.get  # type: ignore[attr-defined]
@@ -90,7 +118,13 @@ CASES: list[tuple[str, str, int, Callable[[], object], Callable[[], object]]] = 
     ("Lock `with`", "with", 50_000, threading.Lock, ins.Lock),
     ("RLock acquire+release", "lock", 30_000, threading.RLock, ins.RLock),
     ("Semaphore acquire+release", "lock", 20_000, threading.Semaphore, ins.Semaphore),
-    ("Shared read+write", "shared", 30_000, _Plain, lambda: ins.Shared("x", 0)),
+    (
+        "global `counter += 1`",
+        "global",
+        30_000,
+        partial(_counter_loop, rewritten=False),
+        partial(_counter_loop, rewritten=True),
+    ),
     ("Queue put+get", "queue", 10_000, queue.Queue, ins.Queue),
 ]
 
@@ -156,7 +190,7 @@ def main() -> None:
         runtime.install(None)
         stop.set()
         drain.join()
-    if status != "finished":
+    if status != Status.FINISHED:
         raise SystemExit(f"the bench run {status}: {message}")
     drained[0] += len(recorder.take())
 
