@@ -30,6 +30,7 @@ STEMS = [path.stem for path in FILES]
 
 RUN_LIMIT = 30.0  # seconds a program that ends by itself may take (a loaded machine)
 HANG_WAIT = 2.0  # seconds a hanging program must still be running after
+EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b")
 
 
 @dataclass(frozen=True)
@@ -314,8 +315,10 @@ def _check_output(case: Case, out: str, err: str) -> None:
         assert re.search(pattern, out), f"{pattern!r} not printed"
     for pattern in case.absent:
         assert not re.search(pattern, out), f"{pattern!r} printed"
-    # A traceback's last line is the only one that starts at the margin.
-    errors = [line for line in err.splitlines() if line and not line[0].isspace()]
+    # A traceback ends in a line "SomeError: …" at the margin.  Two threads' tracebacks
+    # may interleave (a CI run printed "Exception in thread Exception in thread C2:"
+    # then "C1:"), so only lines that look like an exception's name are read.
+    errors = [line for line in err.splitlines() if EXCEPTION_LINE.match(line)]
     errors = [line for line in errors if not line.startswith(("Traceback", "Exception in"))]
     assert all(case.error and re.fullmatch(case.error, line) for line in errors), err
     assert errors or case.error_may or not case.error, f"no {case.error!r}"
