@@ -38,7 +38,8 @@ from types import ModuleType
 import app.instrument
 from app.instrument.program import PROGRAM_MODULE
 
-# The names each substitute takes from ``app.instrument`` (issue 10's list).
+# The names each substitute takes from ``app.instrument``: every blocking or
+# thread-aware name a program reaches for.
 TRACED: dict[str, tuple[str, ...]] = {
     "threading": (
         "Thread",

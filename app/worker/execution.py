@@ -89,7 +89,7 @@ def run_main(
         status, message = Status.FAILED, exc.message
         detail = {"error": exc.error, "traceback": exc.traceback}
     except BaseException as exc:  # the scenario's own failure: reported, not raised
-        status, message = Status.FAILED, f"The scenario raised {type(exc).__name__}: {exc}"
+        status, message = Status.FAILED, f"The program raised {type(exc).__name__}: {exc}"
         detail = {
             "error": f"{type(exc).__name__}: {exc}",
             "traceback": "".join(traceback.format_exception(exc)),

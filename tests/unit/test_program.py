@@ -194,7 +194,7 @@ def test_a_program_without_main_runs_its_module_body() -> None:
     result = run_controlled(load_source(source, "<script>"), {"n": 1}, 1, "random")
     assert result.status == "failed"
     assert result.message == (
-        "The scenario raised TypeError: the program has no main() to take its parameters (n)"
+        "The program raised TypeError: the program has no main() to take its parameters (n)"
     )
 
 
