@@ -3,7 +3,7 @@
     python bench/primitives.py [--wall]   (target: traced Lock acquire+release ≤ 1 µs)
 
 The traced side runs inside a real run set up exactly as the worker sets one up
-(``build_runtime`` + ``run_main`` from ``app/worker/execution.py``, free mode, the caller
+(``bench/_inrun.py``: ``build_runtime`` + ``run_main``, free mode, the caller
 bound as MainThread), with a background thread that takes the recorded events every
 10 ms like the worker's writer, so memory stays bounded.  Columns: the standard library
 (``threading``/``queue``; for shared data, a loop of ``counter += 1`` on a module global
@@ -29,11 +29,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _inrun import measure_in_run
+
 import app.instrument as ins
-from app.contract import Status
 from app.instrument import runtime
 from app.instrument.program import PROGRAM_MODULE
-from app.worker.execution import build_runtime, run_main
 from app.worker.program import load_source
 
 ROUNDS = 7
@@ -42,7 +42,6 @@ ROUNDS = 7
 # test runs) does not blur the figures.  --wall measures wall-clock time instead.
 WALL = "--wall" in sys.argv
 _clock = time.perf_counter_ns if WALL else time.process_time_ns
-FLUSH_INTERVAL = 0.01  # as the worker's writer
 
 
 # Shared data needs no object: a program's own ``counter += 1`` on a global, which the
@@ -153,46 +152,7 @@ def measure(rt: runtime.Runtime, encoding: list[bool]) -> list[Row]:
 
 
 def main() -> None:
-    spec = {
-        "mode": "free",
-        "options": {},
-        "limits": {"max_events": 10**12, "max_threads": 64},
-    }
-
-    class Control:
-        def finish(self, status: str, message: str | None, **facts: object) -> None:
-            raise SystemExit(f"the run ended: {status}: {message}")
-
-    results: list[Row] = []
-    encoding = [False]  # does the writer encode what it takes (as the worker does)?
-
-    def body() -> None:
-        results.extend(measure(rt, encoding))
-
-    rt = build_runtime(spec, Control(), body)  # type: ignore[arg-type]
-    recorder = rt.recorder
-    stop = threading.Event()
-    drained = [0]
-
-    def writer() -> None:
-        while not stop.wait(FLUSH_INTERVAL):
-            batch = recorder.take()
-            drained[0] += len(batch)
-            if encoding[0]:
-                recorder.encode_batch(batch)
-
-    drain = threading.Thread(target=writer, name="writer", daemon=True)
-    drain.start()
-    runtime.install(rt)
-    try:
-        status, message = run_main(rt, body, {})
-    finally:
-        runtime.install(None)
-        stop.set()
-        drain.join()
-    if status != Status.FINISHED:
-        raise SystemExit(f"the bench run {status}: {message}")
-    drained[0] += len(recorder.take())
+    results, drained = measure_in_run(measure)
 
     timer = "wall-clock" if WALL else "process CPU"
     print(f"Python {sys.version.split()[0]}; {timer} ns per pair, best of {ROUNDS} rounds")
@@ -203,7 +163,7 @@ def main() -> None:
     lock = results[0][1]["traced"]
     verdict = "meets" if lock <= 1000 else "MISSES"
     print(f"traced Lock acquire+release: {lock:.0f} ns — {verdict} the 1 µs target")
-    print(f"events recorded and drained: {drained[0]:,}")
+    print(f"events recorded and drained: {drained:,}")
 
 
 if __name__ == "__main__":

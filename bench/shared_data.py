@@ -10,7 +10,7 @@ no more than 1.5x traced (rewritten, in a free-mode run) than untraced; a traced
 The program below is compiled twice from the same text: as written, run outside any run
 with the real ``threading`` (untraced), and as the worker compiles it — rewritten by
 ``app/instrument/rewrite.py``, its ``threading`` the traced one — run inside a real
-free-mode run set up as ``bench/primitives.py`` sets one up (``build_runtime`` +
+free-mode run set up by ``bench/_inrun.py`` (``build_runtime`` +
 ``run_main``, a writer thread taking the events every 10 ms).  Columns: untraced;
 traced, the writer only taking the events; traced, the writer also JSON-encoding them as
 the worker does (under the GIL that work slows the program's threads too — what a run
@@ -23,7 +23,6 @@ from __future__ import annotations
 import ast
 import gc
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,17 +30,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.contract import Status
+from _inrun import measure_in_run
+
 from app.instrument import runtime, stdlib
 from app.instrument.data import ACCESS
 from app.instrument.program import ACCESS_NAME, PROGRAM_MODULE, register_file
 from app.instrument.rewrite import instrument
-from app.worker.execution import build_runtime, run_main
 
 ROUNDS = 31  # short rounds, many of them: the best is the machine's quiet moment
 WALL = "--wall" in sys.argv
 _clock = time.perf_counter_ns if WALL else time.process_time_ns
-FLUSH_INTERVAL = 0.01  # as the worker's writer
 FILENAME = str(Path(__file__).resolve().parent / "shared_data_program.py")  # never read
 
 PROGRAM = """
@@ -144,39 +142,7 @@ def measure(rt: runtime.Runtime, encoding: list[bool]) -> list[tuple[str, dict[s
 
 
 def main() -> None:
-    spec = {"mode": "free", "options": {}, "limits": {"max_events": 10**12, "max_threads": 64}}
-
-    class Control:
-        def finish(self, status: str, message: str | None, **facts: object) -> None:
-            raise SystemExit(f"the run ended: {status}: {message}")
-
-    results: list[tuple[str, dict[str, float]]] = []
-    encoding = [False]
-
-    def body() -> None:
-        results.extend(measure(rt, encoding))
-
-    rt = build_runtime(spec, Control(), body)  # type: ignore[arg-type]
-    recorder = rt.recorder
-    stop = threading.Event()
-
-    def writer() -> None:
-        while not stop.wait(FLUSH_INTERVAL):
-            batch = recorder.take()
-            if encoding[0]:
-                recorder.encode_batch(batch)
-
-    drain = threading.Thread(target=writer, name="writer", daemon=True)
-    drain.start()
-    runtime.install(rt)
-    try:
-        status, message = run_main(rt, body, {})
-    finally:
-        runtime.install(None)
-        stop.set()
-        drain.join()
-    if status != Status.FINISHED:
-        raise SystemExit(f"the bench run {status}: {message}")
+    results, _ = measure_in_run(measure)
 
     timer = "wall-clock" if WALL else "process CPU"
     print(f"Python {sys.version.split()[0]}; {timer} ns per iteration, best of {ROUNDS} rounds")
