@@ -106,7 +106,7 @@ def load(rewrite: bool) -> dict[str, Any]:
     namespace: dict[str, Any] = {"__name__": "__bench_plain__"}
     if rewrite:
         register_file(FILENAME)
-        tree = instrument(tree, FILENAME)
+        tree = instrument(tree, FILENAME).tree
         stdlib.install_import_hook()
         stdlib.reset()
         namespace = {"__name__": PROGRAM_MODULE, ACCESS_NAME: ACCESS}

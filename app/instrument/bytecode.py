@@ -10,9 +10,13 @@ tear between its load and its store, as it can on a real interpreter.
   Opcode tracing through ``sys.settrace`` there silently skips a thread's first trace
   or a function's first call and can crash (CPython gh-114480).
 
-Program code that a traced access to shared data runs inside itself (a sort's key, a
-dict key's ``__eq__``; ``datalog.inside``) takes no step: the access and its event stay
-one step.
+The steps are the program's own instructions, not the rewrite's (``rewrite.py``): an
+instruction with no width is the rewrite's and takes no step; a call the rewrite added
+steps as the instruction it stands for (``BINARY_OP`` for ``x += 1``'s operator) or not
+at all (a read or a write of shared data is a scheduling point of its own, labelled with
+its instruction).  Program code that a traced access to shared data runs inside itself
+(a sort's key, a dict key's ``__eq__``; ``datalog.inside``) takes no step: the access
+and its event stay one step.
 
 Either way, the steps each thread took are counted; a thread that ran program code but
 got no instruction step fails the run loudly instead of teaching a wrong interleaving.
@@ -24,7 +28,7 @@ from __future__ import annotations
 
 import dis
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -34,15 +38,30 @@ if TYPE_CHECKING:
     from app.instrument.runtime import ThreadInfo
 
 TOOL_NAME = "threadlab"
+_CALLS = ("CALL", "CALL_KW")  # the instruction that makes a call (3.11 prepares it first)
 
-StepFn = Callable[[CodeType, int], None]
+StepFn = Callable[[CodeType, int, str], None]
+Span = tuple[int, int, int, int]  # as ``rewrite.Span``: (lineno, end_lineno, col, end_col)
 
 
-def opname(code: CodeType, offset: int) -> str:
-    try:
-        return dis.opname[code.co_code[offset]]
-    except IndexError:
-        return "?"
+def plan(code: CodeType, calls: Mapping[Span, str | None]) -> dict[int, str | None]:
+    """Each instruction's offset in ``code`` → the instruction a step there shows, or
+    None where the step is not the program's (see the module's doc)."""
+    steps: dict[int, str | None] = {}
+    for ins in dis.get_instructions(code):
+        place = tuple(ins.positions or ())
+        label: str | None = ins.opname
+        if ins.opname == "EXTENDED_ARG":  # a prefix of the next instruction, not one
+            label = None
+        elif len(place) == 4 and None not in place:
+            line, end_line, col, end_col = place
+            if (line, col) == (end_line, end_col):
+                label = None  # no width: the rewrite's
+            elif place in calls:
+                stands_for = calls[place]  # type: ignore[index]
+                label = stands_for if stands_for is not None and ins.opname in _CALLS else None
+        steps[ins.offset] = label
+    return steps
 
 
 def code_objects(code: CodeType) -> Iterator[CodeType]:
@@ -57,12 +76,24 @@ class BytecodeStepper:
     """Calls ``step(code, offset)`` before each instruction of the scenario's code, in
     managed threads only."""
 
-    def __init__(self, files: set[str], step: StepFn) -> None:
+    def __init__(
+        self, files: set[str], step: StepFn, calls: Mapping[Span, str | None] | None = None
+    ) -> None:
         self.files = files
         self.step = step  # a C-level callable (a partial): no frame of its own, so the
         # scheduler's events still find the scenario's line as their caller
+        self.calls = calls or {}
         self.counts: dict[str, int] = {}
+        self._plans: dict[CodeType, dict[int, str | None]] = {}
         self._tool: int | None = None
+
+    def _at(self, code: CodeType, offset: int) -> None:
+        steps = self._plans.get(code)
+        if steps is None:
+            steps = self._plans[code] = plan(code, self.calls)
+        label = steps.get(offset, "?")
+        if label is not None and not inside():
+            self.step(code, offset, label)
 
     # --- 3.12+: sys.monitoring ------------------------------------------------------
 
@@ -84,8 +115,7 @@ class BytecodeStepper:
                 mon.set_local_events(self._tool, inner, mon.events.INSTRUCTION)
 
     def _on_instruction(self, code: CodeType, offset: int) -> None:
-        if not inside():
-            self.step(code, offset)
+        self._at(code, offset)
 
     def close(self) -> None:
         """Stop stepping (3.12+: give the monitoring tool id back)."""
@@ -109,8 +139,8 @@ class BytecodeStepper:
         return None
 
     def _trace_local(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if event == "opcode" and not inside():
-            self.step(frame.f_code, frame.f_lasti)
+        if event == "opcode":
+            self._at(frame.f_code, frame.f_lasti)
         return self._trace_local
 
     # --- the guard ------------------------------------------------------------------

@@ -25,6 +25,7 @@ everything outside a run.
 from __future__ import annotations
 
 import _thread
+import dis
 import operator
 import sys
 from operator import delitem, getitem, setitem
@@ -55,6 +56,14 @@ from app.instrument.values import key_text
 __all__ = ["ACCESS", "METHOD_NAMES", "Access", "inside"]
 
 CONTENTS = "cell_contents"  # a cell's value, as an attribute
+
+# The instruction each access is in the program's own bytecode, which a scheduling
+# point before it shows at bytecode granularity (``rewrite.py``).
+LOAD_GLOBAL, STORE_GLOBAL, DELETE_GLOBAL = "LOAD_GLOBAL", "STORE_GLOBAL", "DELETE_GLOBAL"
+LOAD_DEREF, STORE_DEREF, DELETE_DEREF = "LOAD_DEREF", "STORE_DEREF", "DELETE_DEREF"
+LOAD_ATTR, STORE_ATTR, DELETE_ATTR = "LOAD_ATTR", "STORE_ATTR", "DELETE_ATTR"
+LOAD_ITEM = "BINARY_SUBSCR" if "BINARY_SUBSCR" in dis.opmap else "BINARY_OP"  # 3.14: BINARY_OP
+STORE_SUBSCR, DELETE_SUBSCR, CALL = "STORE_SUBSCR", "DELETE_SUBSCR", "CALL"
 _NAMING = _thread.allocate_lock()
 
 
@@ -114,7 +123,7 @@ class Access:
         try:
             if rt is None:
                 return self._g[name]
-            return read(rt, name, getitem, self._g, name)
+            return read(rt, name, getitem, self._g, name, LOAD_GLOBAL)
         except KeyError:
             raise NameError(f"name '{name}' is not defined") from None
 
@@ -123,7 +132,7 @@ class Access:
         if rt is None:
             self._g[name] = value
         else:
-            write(rt, name, getitem, setitem, self._g, name, value)
+            write(rt, name, getitem, setitem, self._g, name, value, STORE_GLOBAL)
 
     def gwv(self, name: str, value: Any) -> Any:
         self.gw(name, value)
@@ -137,7 +146,7 @@ class Access:
         if rt is None:
             del g[name]
         else:
-            delete(rt, name, delitem, g, name)
+            delete(rt, name, delitem, g, name, DELETE_GLOBAL)
 
     # --- variables of an enclosing function, through their cells -----------------------
 
@@ -147,7 +156,7 @@ class Access:
         try:
             if rt is None:
                 return cell.cell_contents
-            return read(rt, name, getattr, cell, CONTENTS)
+            return read(rt, name, getattr, cell, CONTENTS, LOAD_DEREF)
         except ValueError:  # an empty cell
             raise unbound(name, own) from None
 
@@ -156,7 +165,7 @@ class Access:
         if rt is None:
             cell.cell_contents = value
         else:
-            write(rt, name, getattr, setattr, cell, CONTENTS, value)
+            write(rt, name, getattr, setattr, cell, CONTENTS, value, STORE_DEREF)
 
     def cwv(self, cell: Any, name: str, value: Any) -> Any:
         self.cw(cell, name, value)
@@ -168,7 +177,7 @@ class Access:
             if rt is None:
                 del cell.cell_contents
             else:
-                delete(rt, name, delattr, cell, CONTENTS)
+                delete(rt, name, delattr, cell, CONTENTS, DELETE_DEREF)
         except ValueError:
             raise unbound(name, own) from None
 
@@ -182,7 +191,7 @@ class Access:
         known = ATTRS.get((type(obj), attr))
         if not (known or (known is None and data_attr(type(obj), attr))):
             return value
-        return read(rt, self._name(rt, obj, attr), getattr, obj, attr)
+        return read(rt, self._name(rt, obj, attr), getattr, obj, attr, LOAD_ATTR)
 
     def aw(self, obj: Any, attr: str, value: Any) -> None:
         rt = runtime.current
@@ -190,14 +199,14 @@ class Access:
         if rt is None or not (known or (known is None and data_attr(type(obj), attr))):
             setattr(obj, attr, value)
             return
-        write(rt, self._name(rt, obj, attr), getattr, setattr, obj, attr, value)
+        write(rt, self._name(rt, obj, attr), getattr, setattr, obj, attr, value, STORE_ATTR)
 
     def adel(self, obj: Any, attr: str) -> None:
         rt = runtime.current
         if rt is None or not data_attr(type(obj), attr):
             delattr(obj, attr)
             return
-        delete(rt, self._name(rt, obj, attr), delattr, obj, attr)
+        delete(rt, self._name(rt, obj, attr), delattr, obj, attr, DELETE_ATTR)
 
     def aref(self, obj: Any, attr: str) -> Any:
         """``obj.attr`` where a container is expected (``obj.attr[k]``, ``obj.attr.pop()``):
@@ -228,7 +237,7 @@ class Access:
         rt = runtime.current
         if rt is None or name is None or type(c) not in ITEMS or plain(value):
             return value
-        return read(rt, f"{name}[{key_text(key)}]", getitem, c, key)
+        return read(rt, f"{name}[{key_text(key)}]", getitem, c, key, LOAD_ITEM)
 
     def iw(self, base: Any, key: Any, value: Any, label: str | None) -> None:
         c, name = _unref(base, label)
@@ -236,7 +245,7 @@ class Access:
         if rt is None or name is None or type(c) not in ITEMS:
             c[key] = value
             return
-        write(rt, f"{name}[{key_text(key)}]", getitem, setitem, c, key, value)
+        write(rt, f"{name}[{key_text(key)}]", getitem, setitem, c, key, value, STORE_SUBSCR)
 
     def idel(self, base: Any, key: Any, label: str | None) -> None:
         c, name = _unref(base, label)
@@ -244,7 +253,7 @@ class Access:
         if rt is None or name is None or type(c) not in ITEMS:
             del c[key]
             return
-        delete(rt, f"{name}[{key_text(key)}]", delitem, c, key)
+        delete(rt, f"{name}[{key_text(key)}]", delitem, c, key, DELETE_SUBSCR)
 
     def iref(self, base: Any, key: Any, label: str | None) -> Any:
         """``c[key]`` where a container is expected (``grid[0][1]``): not a read."""
@@ -268,7 +277,7 @@ class Access:
         if method == "get" and type(c) in DICTS and args and not kwargs:
             value = c.get(*args)
             if not plain(value):
-                return read(rt, f"{name}[{key_text(args[0])}]", dict_get, c, args)
+                return read(rt, f"{name}[{key_text(args[0])}]", dict_get, c, args, CALL)
             return value
         return getattr(c, method)(*args, **kwargs)
 

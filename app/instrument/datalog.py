@@ -183,14 +183,16 @@ def _shown(value: Any) -> Any:
 # ``remove(obj, key)`` are the plain operations: ``operator.getitem``, ``getattr``…
 
 
-def read(rt: Runtime, name: str, get: Callable[[Any, Any], Any], obj: Any, key: Any) -> Any:
+def read(
+    rt: Runtime, name: str, get: Callable[[Any, Any], Any], obj: Any, key: Any, op: str
+) -> Any:
     controlled = rt.controlled
     if controlled:
         flags = _FLAGS
         # Inside another access, or no data (a Lock): plain, and no scheduling point.
         if flags.busy or plain(get(obj, key)):
             return get(obj, key)
-        rt.hook.point(rt)
+        rt.hook.point(rt, op)
         flags.busy = True
     else:
         _MUTEX.acquire()
@@ -229,6 +231,7 @@ def write(
     obj: Any,
     key: Any,
     value: Any,
+    op: str,
 ) -> None:
     t = type(value)
     if t is int or t is bool or value is None or (t is str and len(value) <= TEXT):
@@ -244,7 +247,7 @@ def write(
         if flags.busy:
             store(obj, key, value)
             return
-        rt.hook.point(rt)
+        rt.hook.point(rt, op)
         flags.busy = True
     else:
         _MUTEX.acquire()
@@ -267,13 +270,13 @@ def write(
             _MUTEX.release()
 
 
-def _enter(rt: Runtime) -> bool:
+def _enter(rt: Runtime, op: str) -> bool:
     """Begin an access: False if this thread is inside one already (then it is plain)."""
     if rt.controlled:
         flags = _FLAGS
         if flags.busy:
             return False
-        rt.hook.point(rt)
+        rt.hook.point(rt, op)
         flags.busy = True
     else:
         _MUTEX.acquire()
@@ -295,8 +298,10 @@ def _log(rt: Runtime, name: str, detail: dict[str, Any], old: Any) -> None:
     rt.op("write", name, detail)
 
 
-def delete(rt: Runtime, name: str, remove: Callable[[Any, Any], Any], obj: Any, key: Any) -> None:
-    if not _enter(rt):
+def delete(
+    rt: Runtime, name: str, remove: Callable[[Any, Any], Any], obj: Any, key: Any, op: str
+) -> None:
+    if not _enter(rt, op):
         remove(obj, key)
         return
     try:
@@ -316,7 +321,7 @@ def _no_data(c: Any, args: tuple[Any, ...]) -> bool:
 def mutate(rt: Runtime, c: Any, name: str, method: str, args: Any, kwargs: Any) -> Any:
     """``c.method(*args, **kwargs)``, one write of ``c``: what it did, and ``c`` after.
     A collection of primitives or threads (``workers.append(t)``) is no data."""
-    if _no_data(c, args) or not _enter(rt):
+    if _no_data(c, args) or not _enter(rt, "CALL"):
         return getattr(c, method)(*args, **kwargs)
     try:
         old = render(c) if name not in state(rt).last else _UNSET

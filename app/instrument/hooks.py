@@ -29,9 +29,10 @@ class Hook(Protocol):
 
     controlled: bool  # True: the hook decides who runs (``point`` must be called)
 
-    def point(self, rt: Runtime) -> None:
+    def point(self, rt: Runtime, op: str | None = None) -> None:
         """A scheduling point: called before every traced operation (hot paths skip
-        the call when the hook is not ``controlled``)."""
+        the call when the hook is not ``controlled``).  ``op``: the instruction an
+        access to shared data is, shown at bytecode granularity."""
 
     def acquire(
         self,
@@ -65,7 +66,7 @@ class FreeHook:
 
     controlled = False
 
-    def point(self, rt: Runtime) -> None:
+    def point(self, rt: Runtime, op: str | None = None) -> None:
         return None
 
     def acquire(

@@ -24,28 +24,48 @@ What becomes a call of the access object (``data.Access``, the global ``ACCESS_N
 
 Evaluation order is Python's: where a rewritten store would evaluate its target before
 its value, the value goes to a temporary (``__tl_<n>__``) first.
+
+At bytecode granularity the scheduler steps the program's instructions, so the code
+the rewrite adds must not look like the program's (``locate``): each added node is
+placed on its line with no width (``col_offset == end_col_offset``, which no
+instruction of real code has), and the stepper passes over such instructions; each
+added call's span is listed (``Rewritten.calls``) with the instruction it stands for —
+``BINARY_OP`` for ``iadd``, nothing for a read or a write, whose access is a step of
+its own labelled ``LOAD_ATTR``, ``STORE_GLOBAL``… (``datalog``).  So ``counter.hits
++= 1`` steps as ``LOAD_ATTR``, ``LOAD_CONST``, ``BINARY_OP``, ``STORE_ATTR``, as the
+program's own bytecode would.
 """
 
 from __future__ import annotations
 
 import ast
+from typing import NamedTuple
 
 from app.instrument.program import ACCESS_NAME
-from app.instrument.rewrite_reads import access, const, name_node
+from app.instrument.rewrite_reads import HIDDEN, STANDS_FOR, access, const, hidden, name_node
 from app.instrument.rewrite_scopes import Places, Scope, cell_variable
 from app.instrument.rewrite_stores import Stores
 
-__all__ = ["instrument"]
+__all__ = ["Rewritten", "Span", "instrument"]
+
+# An instruction's place as ``dis`` gives it: (lineno, end_lineno, col, end_col).
+Span = tuple[int, int, int, int]
 
 
-def instrument(tree: ast.Module, filename: str) -> ast.Module:
-    """Rewrite ``tree`` (in place) so that its shared data is traced; return it.  A
-    program the compiler will reject (``nonlocal`` without a binding…) is returned as
-    it is, for the compiler to say why."""
+class Rewritten(NamedTuple):
+    tree: ast.Module
+    # The added calls' spans → the instruction each stands for (None: it steps itself).
+    calls: dict[Span, str | None]
+
+
+def instrument(tree: ast.Module, filename: str) -> Rewritten:
+    """Rewrite ``tree`` (in place) so that its shared data is traced, every node
+    placed.  A program the compiler will reject (``nonlocal`` without a binding…) is
+    returned as it is, for the compiler to say why."""
     try:
         places = Places(tree, filename)
     except SyntaxError:
-        return tree
+        return Rewritten(tree, {})
     rewriter = Rewriter(places)
     tree = rewriter.visit(tree)
     if rewriter.changed:
@@ -57,7 +77,30 @@ def instrument(tree: ast.Module, filename: str) -> ast.Module:
             value=ast.Call(access("bind"), [], []),
         )
         tree.body.insert(at, ast.copy_location(bind, tree.body[min(at, len(tree.body) - 1)]))
-    return ast.fix_missing_locations(tree)
+    calls = locate(tree)
+    return Rewritten(ast.fix_missing_locations(tree), calls)
+
+
+def locate(tree: ast.Module) -> dict[Span, str | None]:
+    """Place the nodes the rewrite added: with no width, at the start of the nearest
+    node that has a place (see the module's doc).  Returns the added calls' spans."""
+    calls: dict[Span, str | None] = {}
+    todo: list[tuple[ast.AST, int, int]] = [(tree, 1, 0)]
+    while todo:
+        node, line, col = todo.pop()
+        if "lineno" in node._attributes:
+            if getattr(node, "lineno", None) is None:
+                node.lineno = node.end_lineno = line  # type: ignore[attr-defined]
+                node.col_offset = node.end_col_offset = col  # type: ignore[attr-defined]
+            elif getattr(node, HIDDEN, False):
+                node.end_lineno = node.lineno  # type: ignore[attr-defined]
+                node.end_col_offset = node.col_offset  # type: ignore[attr-defined]
+            line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+            if hasattr(node, STANDS_FOR):
+                span = (line, node.end_lineno, col, node.end_col_offset)  # type: ignore[attr-defined]
+                calls[span] = calls.get(span) or getattr(node, STANDS_FOR)
+        todo.extend((child, line, col) for child in ast.iter_child_nodes(node))
+    return calls
 
 
 def _is_header(node: ast.stmt, at: int) -> bool:
@@ -118,7 +161,7 @@ class Rewriter(Stores):
                 ast.Load(),
             )
             take = ast.Assign([name_node(cell_variable(name), True)], cell)
-            prelude += [ast.copy_location(keep, where), ast.copy_location(take, where)]
+            prelude += [hidden(ast.copy_location(s, where)) for s in (keep, take)]  # type: ignore[misc]
         self.changed = True
         return body[:at] + prelude + body[at:]
 

@@ -21,8 +21,48 @@ from app.instrument.rewrite_scopes import MODULE, Places, Scope
 _IMPURE = (ast.Call, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)
 
 
+# Marks on the nodes the rewrite adds, read by ``rewrite.locate``: code the program did
+# not write (its instructions take no bytecode step), and the instruction an added call
+# stands for at bytecode granularity.
+HIDDEN = "_threadlab_hidden"
+STANDS_FOR = "_threadlab_stands_for"
+
+# ``x op= y``'s operator, a method of the access object: ``x += 1`` is ``iadd(...)``.
+AUGMENTED = {
+    ast.Add: "iadd",
+    ast.Sub: "isub",
+    ast.Mult: "imul",
+    ast.MatMult: "imatmul",
+    ast.Div: "itruediv",
+    ast.FloorDiv: "ifloordiv",
+    ast.Mod: "imod",
+    ast.Pow: "ipow",
+    ast.LShift: "ilshift",
+    ast.RShift: "irshift",
+    ast.BitAnd: "iand",
+    ast.BitOr: "ior",
+    ast.BitXor: "ixor",
+}
+# The instructions the added calls of operators stand for.  The reads and writes are
+# scheduling points themselves (``datalog``), so their calls stand for nothing.
+_INSTRUCTIONS = {"slice": "BUILD_SLICE"} | {op: "BINARY_OP" for op in AUGMENTED.values()}
+
+
 def access(method: str) -> ast.Attribute:
     return ast.Attribute(ast.Name(ACCESS_NAME, ast.Load()), method, ast.Load())
+
+
+def hidden(node: ast.AST) -> ast.AST:
+    """``node`` is the rewrite's, not the program's: no bytecode step in it."""
+    setattr(node, HIDDEN, True)
+    return node
+
+
+def added_call(at: ast.AST, method: str, args: list[ast.expr]) -> ast.Call:
+    """A call of the access object's ``method``, where the program had ``at``."""
+    call = ast.copy_location(ast.Call(access(method), args, []), at)
+    setattr(call, STANDS_FOR, _INSTRUCTIONS.get(method))
+    return call
 
 
 def const(value: str | int | bool | None) -> ast.Constant:
@@ -60,10 +100,12 @@ class Reads(ast.NodeTransformer):
 
     def _call(self, at: ast.AST, method: str, args: list[ast.expr]) -> ast.Call:
         self.changed = True
-        return ast.copy_location(ast.Call(access(method), args, []), at)
+        return added_call(at, method, args)
 
     def _stmt(self, at: ast.AST, method: str, args: list[ast.expr]) -> ast.stmt:
-        return ast.copy_location(ast.Expr(self._call(at, method, args)), at)
+        stmt = hidden(ast.copy_location(ast.Expr(self._call(at, method, args)), at))
+        assert isinstance(stmt, ast.stmt)
+        return stmt
 
     def _temp(self) -> str:
         self._temps += 1
@@ -168,7 +210,7 @@ class Reads(ast.NodeTransformer):
             parts = [
                 p if p is not None else const(None) for p in (node.lower, node.upper, node.step)
             ]
-            return ast.copy_location(ast.Call(access("slice"), parts, []), node)
+            return added_call(node, "slice", parts)
         return node
 
     # --- reads --------------------------------------------------------------------------

@@ -14,24 +14,8 @@ import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from app.instrument.rewrite_reads import Reads, const, copy_node, name_node, pure
+from app.instrument.rewrite_reads import AUGMENTED, Reads, const, copy_node, hidden, name_node, pure
 from app.instrument.rewrite_scopes import MODULE
-
-_AUG = {
-    ast.Add: "iadd",
-    ast.Sub: "isub",
-    ast.Mult: "imul",
-    ast.MatMult: "imatmul",
-    ast.Div: "itruediv",
-    ast.FloorDiv: "ifloordiv",
-    ast.Mod: "imod",
-    ast.Pow: "ipow",
-    ast.LShift: "ilshift",
-    ast.RShift: "irshift",
-    ast.BitAnd: "iand",
-    ast.BitOr: "ior",
-    ast.BitXor: "ixor",
-}
 
 
 @dataclass
@@ -141,20 +125,22 @@ class Stores(Reads):
         return [node, *self._stores(node, [target], value, early)]
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST | list[ast.stmt]:
-        target, op = node.target, _AUG[type(node.op)]
+        target, op = node.target, AUGMENTED[type(node.op)]
         if isinstance(target, ast.Name):
             node.value = self.visit(node.value)
             if self.scope.place(target.id) is None:
                 return node
             new = self._call(node, op, [self._read(copy_node(target)), node.value])  # type: ignore[arg-type]
-            return _expr_stmt(self._write(node, target.id, new))
+            # The store is where the target is, as CPython places it; the operator,
+            # like BINARY_OP, is the whole statement.
+            return _expr_stmt(self._write(target, target.id, new))
         pre: list[ast.stmt] = []
         if isinstance(target, ast.Attribute) and not self.scope.static_attr(target):
             owner = self._once(self._owner(target.value), pre)
             node.value = self.visit(node.value)
             read = self._call(target, "ar", [owner(), const(target.attr)])
             new = self._call(node, op, [read, node.value])
-            return [*pre, self._stmt(node, "aw", [owner(), const(target.attr), new])]
+            return [*pre, self._stmt(target, "aw", [owner(), const(target.attr), new])]
         if isinstance(target, ast.Subscript):
             base, label = self._container(target.value)
             key = self.visit(target.slice)
@@ -163,7 +149,8 @@ class Stores(Reads):
                 node.value = self.visit(node.value)
                 read = self._call(target, "ir", [container(), index(), label])
                 new = self._call(node, op, [read, node.value])
-                return [*pre, self._stmt(node, "iw", [container(), index(), new, copy_node(label)])]
+                write = [container(), index(), new, copy_node(label)]
+                return [*pre, self._stmt(target, "iw", write)]
             target.value, target.slice = base, key
         elif isinstance(target, ast.Attribute):
             target.value = self._owner(target.value)
@@ -267,4 +254,7 @@ def _assign(target: ast.expr, value: ast.expr) -> ast.stmt:
 
 
 def _expr_stmt(value: ast.expr) -> ast.stmt:
-    return ast.copy_location(ast.Expr(value), value)
+    """A write as a statement: its ``POP_TOP`` is the rewrite's."""
+    stmt = hidden(ast.copy_location(ast.Expr(value), value))
+    assert isinstance(stmt, ast.stmt)
+    return stmt

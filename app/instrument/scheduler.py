@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from app.contract import DEFAULT_LIMITS, Granularity, Policy, Status
-from app.instrument.bytecode import BytecodeStepper, opname
+from app.instrument.bytecode import BytecodeStepper
 from app.instrument.events import BLOCKED, RUNNABLE, RUNNING, TIMED_OUT
 from app.instrument.policies import SchedulingPolicy, make_policy
 from app.instrument.runtime import RunOver
@@ -101,9 +101,12 @@ class Scheduler:
 
     # --- Hook ----------------------------------------------------------------------
 
-    def point(self, rt: Runtime) -> None:
+    def point(self, rt: Runtime, op: str | None = None) -> None:
         self.now_us += TICK_US
-        self._switch(rt, rt.me())
+        # At bytecode granularity an access to shared data is a step of the program's
+        # bytecode: it says which instruction (``LOAD_ATTR``) like every other step.
+        where = {"op": op} if op is not None and self.stepper is not None else None
+        self._switch(rt, rt.me(), where=where)
 
     def acquire(
         self,
@@ -167,7 +170,7 @@ class Scheduler:
         self.live.remove(info)
         self._switch(rt, info, leaving=True)
 
-    def bytecode_step(self, rt: Runtime, code: CodeType, offset: int) -> None:
+    def bytecode_step(self, rt: Runtime, code: CodeType, offset: int, op: str) -> None:
         """A scheduling point between two bytecodes of the scenario (bytecode mode)."""
         me = rt.me()
         if me is not self.current:
@@ -175,7 +178,7 @@ class Scheduler:
         assert self.stepper is not None
         self.stepper.count(me)
         self.now_us += TICK_US
-        self._switch(rt, me, where={"offset": offset, "op": opname(code, offset)})
+        self._switch(rt, me, where={"offset": offset, "op": op})
 
     # --- manual stepping -----------------------------------------------------------
 

@@ -58,7 +58,7 @@ def _step_bytecodes(rt: Runtime, scheduler: Scheduler, entry: Callable[..., Any]
     every function in its file."""
     if not isinstance(entry, Program):
         raise TypeError("bytecode granularity steps a program's code: load it with program.py")
-    stepper = BytecodeStepper({entry.filename}, partial(scheduler.bytecode_step, rt))
+    stepper = BytecodeStepper({entry.filename}, partial(scheduler.bytecode_step, rt), entry.calls)
     scheduler.stepper = stepper
     if sys.version_info >= (3, 12) and entry.code is not None:
         stepper.install_monitoring((entry.code,))

@@ -27,7 +27,8 @@ import linecache
 import os
 import sys
 import traceback
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from types import CodeType, FunctionType, ModuleType
 from typing import Any
@@ -35,6 +36,7 @@ from typing import Any
 from app.instrument import rewrite, stdlib
 from app.instrument.data import ACCESS
 from app.instrument.program import ACCESS_NAME, PROGRAM_MODULE, register_file
+from app.instrument.rewrite import Span
 
 
 class ProgramError(Exception):
@@ -65,6 +67,8 @@ class Program:
     code: CodeType | None  # None if it does not compile
     failure: ProgramError | None = None  # why it does not
     signature: inspect.Signature | None = None  # main's, read from the source
+    # The rewrite's calls: what each stands for at bytecode granularity (``rewrite.py``).
+    calls: Mapping[Span, str | None] = field(default_factory=dict, compare=False)
 
     @property
     def __code__(self) -> CodeType | None:
@@ -158,7 +162,7 @@ def load_source(source: str, filename: str) -> Program:
         return Program(filename, source, None, _compile_error(exc))
     signature = _main_signature(tree)
     try:
-        tree = ast.fix_missing_locations(rewrite.instrument(tree, filename))
+        tree, calls = rewrite.instrument(tree, filename)
     except Exception as exc:  # a bug of ours must not look like the program's
         message = f"Threadlab could not instrument this program: {type(exc).__name__}: {exc}"
         tb = "".join(traceback.format_exception(exc))
@@ -167,7 +171,7 @@ def load_source(source: str, filename: str) -> Program:
         code = compile(tree, filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:  # what only the compiler checks
         return Program(filename, source, None, _compile_error(exc), signature)
-    return Program(filename, source, code, None, signature)
+    return Program(filename, source, code, None, signature, calls)
 
 
 def _compile_error(exc: SyntaxError | ValueError) -> ProgramError:

@@ -2,7 +2,8 @@
 ``main``'s signature, and the note on what the tracing changes beside the verdict.
 
 Screenshots: ``test-artifacts/race-tracing-note-1280x720.png`` (the note under a free
-race's verdict, as a class sees it on a projector).
+race's verdict, as a class sees it on a projector); ``plus-equals-bytecode-1280x720.png``
+(a thread stopped between the load and the store of ``counter.hits += 1``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.browser.lazy import expect
+from tests.browser.test_visualizer import events, go_to
 
 SIGNATURE = ".code-line .code-text >> text=/^def main\\(/"
 
@@ -95,3 +97,31 @@ def test_a_free_run_without_shared_data_has_no_note(page: Any) -> None:
     page.keyboard.press("End")
     expect(page.locator(".verdict")).to_be_visible()
     expect(page.locator("[data-role=tracing-note]")).to_have_count(0)
+
+
+def test_a_bytecode_step_shows_the_instruction_of_the_line_on_the_page(
+    page: Any, live_url: str, shot: Any
+) -> None:
+    """At bytecode granularity ``counter.hits += 1`` stops before its own instructions
+    (load, add, store) — never the calls the worker made of it."""
+    page.goto("/scenarios/plus-equals?policy=random&seed=1")  # not the default: manual
+    page.get_by_role("button", name="▶ Run").click()
+    stage = page.locator("[data-role=stage]")
+    expect(stage).to_have_attribute("data-stream", "ended", timeout=30_000)
+    run_id = str(stage.get_attribute("data-run"))
+    source = page.request.get("/api/scenarios/plus-equals/program").text()
+    line = next(n for n, text in enumerate(source.splitlines(), 1) if "counter.hits += 1" in text)
+    log = events(live_url, run_id)
+    stops = [e for e in log if e["kind"] == "preempt" and e["line"] == line]
+    assert {e["detail"]["op"] for e in stops} <= {"LOAD_FAST", "LOAD_ATTR", "LOAD_CONST"} | {
+        "BINARY_OP",
+        "STORE_ATTR",
+    }
+    # A stop after the load and before the store: the update can be lost here.
+    torn = next(e for e in stops if e["detail"]["op"] in ("LOAD_CONST", "BINARY_OP", "STORE_ATTR"))
+    who, op = torn["thread"], torn["detail"]["op"]
+    go_to(page, torn["seq"])
+    chip = page.locator(f".code-line[data-line='{line}'] .chip[title^='{who}:']")
+    expect(chip).to_have_attribute("title", f"{who}: Runnable, stopped before {op}")
+    chip.scroll_into_view_if_needed()
+    shot(page, "plus-equals-bytecode-1280x720")

@@ -342,7 +342,8 @@ def final(result: TrialResult) -> int:
 def test_two_threads_lose_an_update_for_some_seed(bytecode: bool) -> None:
     prog = program(RACE)
     totals = {final(trial(prog, seed, bytecode)) for seed in range(20)}
-    assert min(totals) < 6 and max(totals) == 6, totals
+    # Each thread's first increment can be lost at most once per increment of the other.
+    assert min(totals) < 6 and all(3 <= total <= 6 for total in totals), totals
 
 
 def test_a_lost_update_shows_in_the_log() -> None:

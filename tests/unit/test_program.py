@@ -18,6 +18,7 @@ import pytest
 
 from app.analysis.history import check, replay
 from app.instrument import rewrite
+from app.instrument.data import LOAD_ITEM
 from app.instrument.events import Event, encode, validate
 from app.scenarios import registry
 from app.worker.program import Program, load_file, load_source
@@ -161,16 +162,54 @@ def test_two_trials_in_a_row_share_no_module_state() -> None:
 
 
 def test_bytecode_granularity_steps_the_programs_own_code() -> None:
-    """A plain ``counter += 1`` (no lock, nothing traced in the loop) tears only if the
-    scheduler steps between the program's own bytecodes."""
+    """``counter += 1`` steps as the program's own bytecode — load, add, store — not as
+    the calls the rewrite made of it, and tears between them."""
     finals = []
+    plus_equals = line_of("plus_equals.py", "counter += 1")
     for seed in range(20):
         result = trial("plus_equals.py", seed, granularity="bytecode")
         assert result.status == "finished", result.message
         assert result.facts["steps"] > 50  # the loops' instructions, not just the joins
+        steps = {
+            e["detail"]["op"]
+            for e in result.events
+            if e["kind"] == "preempt" and e["line"] == plus_equals and "op" in e["detail"]
+        }
+        assert steps <= {"LOAD_GLOBAL", "LOAD_CONST", "BINARY_OP", "STORE_GLOBAL"}, steps
         (text,) = outputs(result.events)
         finals.append(int(text.removeprefix("counter=")))
-    assert max(finals) == 6 and min(finals) < 6
+    assert min(finals) < 6 and all(3 <= final <= 6 for final in finals), finals
+    # Without preemption (PCT of depth 1: one thread runs until it ends) nothing is lost.
+    options = {"granularity": "bytecode", "depth": 1}
+    whole = run_controlled(load_file(PROGRAMS / "plus_equals.py"), {}, 1, "pct", options)
+    assert outputs(whole.events) == ["counter=6"]
+
+
+def test_bytecode_steps_name_the_instructions_of_every_kind_of_access() -> None:
+    """Each access to shared data steps as the instruction the program's bytecode has
+    there; the calls, names and temporaries the rewrite added take no step."""
+    result = trial("bytecode_ops.py", 3, granularity="bytecode")
+    assert result.status == "finished", result.message
+    seen: dict[int, set[str]] = {}
+    for e in result.events:
+        if e["kind"] == "preempt" and "op" in e["detail"]:
+            seen.setdefault(e["line"], set()).add(e["detail"]["op"])
+    expected = {
+        "hits.total += 1": {"LOAD_DEREF", "LOAD_ATTR", "LOAD_CONST", "BINARY_OP", "STORE_ATTR"},
+        "stock[item] -= 1": {"LOAD_GLOBAL", "LOAD_FAST", LOAD_ITEM, "LOAD_CONST", "BINARY_OP"}
+        | {"STORE_SUBSCR"},
+        "log.append(item)": {"LOAD_GLOBAL", "LOAD_FAST", "CALL"},
+        "seen = seen + 1": {"LOAD_DEREF", "LOAD_CONST", "BINARY_OP", "STORE_DEREF"},
+    }
+    lines = []
+    for text, ops in expected.items():
+        line = line_of("bytecode_ops.py", text)
+        lines.append(line)
+        assert seen.get(line, set()) <= ops, (text, seen.get(line))
+        loads = {"LOAD_FAST", "LOAD_CONST", "LOAD_GLOBAL", "LOAD_DEREF"}
+        assert seen.get(line, set()) & (ops - loads), text
+    in_shop = set().union(*(seen.get(line, set()) for line in lines))
+    assert not in_shop & {"LOAD_METHOD", "PRECALL", "POP_TOP", "EXTENDED_ARG"}, in_shop
 
 
 def test_a_threads_traceback_shows_the_pasted_programs_lines() -> None:

@@ -23,7 +23,7 @@ FILE = "/threadlab-test/program.py"
 
 
 def rewritten(source: str) -> ast.Module:
-    return instrument(ast.parse(textwrap.dedent(source)), FILE)
+    return instrument(ast.parse(textwrap.dedent(source)), FILE).tree
 
 
 def text(source: str) -> str:
@@ -33,7 +33,7 @@ def text(source: str) -> str:
 def execute(source: str, rewrite: bool) -> dict[str, Any]:
     tree = ast.parse(textwrap.dedent(source))
     if rewrite:
-        tree = instrument(tree, FILE)
+        tree = instrument(tree, FILE).tree
     namespace: dict[str, Any] = {"__name__": PROGRAM_MODULE, ACCESS_NAME: ACCESS}
     exec(compile(tree, FILE, "exec", dont_inherit=True), namespace)
     return namespace
@@ -499,7 +499,7 @@ def test_new_nodes_carry_the_lines_of_the_code_they_replace() -> None:
             box.value = items[0]
         """
     )
-    tree = instrument(ast.parse(source), FILE)
+    tree = instrument(ast.parse(source), FILE).tree
     lines = source.splitlines()
     calls = [
         n
@@ -538,6 +538,6 @@ def test_tracebacks_show_the_program_s_lines() -> None:
 
 def test_what_the_compiler_rejects_is_left_for_it_to_say() -> None:
     source = "def f():\n    nonlocal x\n    x = 1\n"
-    tree = instrument(ast.parse(source), FILE)
+    tree = instrument(ast.parse(source), FILE).tree
     with pytest.raises(SyntaxError, match="no binding for nonlocal 'x' found"):
         compile(tree, FILE, "exec", dont_inherit=True)
