@@ -73,6 +73,7 @@ RESOURCE_TYPES = (
     "Event",
     "Barrier",
     "Queue",
+    "Future",
     "Shared",
 )
 

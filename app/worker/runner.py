@@ -185,7 +185,7 @@ def _all_stuck(threads: list[ThreadInfo]) -> list[ThreadInfo]:
         if t.state != BLOCKED or t.blocked_on is None:
             return []
         _obj, reason, timeout = t.blocked_on
-        if timeout is not None or reason in ("sleep", "io"):
+        if timeout is not None or reason == "sleep":
             return []
     return live
 

@@ -80,7 +80,7 @@ export const KIND = Object.freeze(Object.fromEntries(KINDS.map((kind) => [kind, 
 
 export const RESOURCE_TYPES = Object.freeze([
   "Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition", "Event", "Barrier",
-  "Queue", "Shared",
+  "Queue", "Future", "Shared",
 ]);
 
 /**
