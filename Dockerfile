@@ -15,7 +15,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     THREADLAB_DATA_DIR=/home/threadlab/data
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
+# bubblewrap: the sandbox every run's program runs in (README, "The sandbox"); Debian's
+# current one, as a pinned version breaks once the archive moves on.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends bubblewrap \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
     && useradd --create-home --uid 10001 threadlab
 USER 10001
 WORKDIR /home/threadlab

@@ -117,6 +117,21 @@ SEARCH_BUDGET = Knob(1, 5000, 200)  # seeds one "Break it" may try
 MAX_CHOICES = 100_000  # picks a replayed schedule may hold
 MAX_CHOICE_LENGTH = 200  # characters of one pick (a thread's name)
 MAX_SCENARIO_ID = 100  # characters of a scenario id
+# Your own code: a run of a pasted program has this in place of a scenario id, and its
+# program text (UTF-8) is at most this many bytes.
+OWN_CODE = "code"
+MAX_SOURCE_BYTES = 64 * 1024
+# A link that carries a program in its fragment (``/code#src=…``) is refused past this.
+MAX_CODE_LINK = 8000
+
+
+class OwnCode(Name):
+    """Who may run their own code on this server (the ``own_code`` setting)."""
+
+    AUTO = "auto"  # anyone when the sandbox works, else only the loopback address
+    LOCAL = "local"  # only clients on the loopback address: the person at the laptop
+    ANYONE = "anyone"  # everyone who can reach the server, sandbox or not
+    OFF = "off"
 
 
 @dataclass(frozen=True)
@@ -198,7 +213,11 @@ def browser_contract() -> dict[str, Any]:
             "depth": _bounds(PCT_DEPTH),
             "pct_steps": _bounds(PCT_STEPS),
             "budget": _bounds(SEARCH_BUDGET),
+            "source_bytes": _bounds(Bounds(0, MAX_SOURCE_BYTES)),
+            "code_link": _bounds(Bounds(0, MAX_CODE_LINK)),
         },
+        "OwnCode": _members(OwnCode),
+        "own_code": OWN_CODE,
         "defaults": {
             "mode": DEFAULT_MODE.value,
             "policy": DEFAULT_POLICY.value,

@@ -8,7 +8,8 @@ Raised by the run manager and friends; only ``app/api/`` turns them into HTTP an
     │   ├── RunNotFound
     │   └── ScenarioNotFound
     ├── InvalidRequest                422
-    │   └── InvalidParams             (names the parameter and its bounds)
+    │   ├── InvalidParams             (names the parameter and its bounds)
+    │   └── ProgramRejected           (a program that does not compile: line, column)
     ├── Forbidden                     403  a control action without the run's token
     ├── Conflict                      409  the run is not in a state that allows it
     └── QueueFull                     429  (carries retry_after, in seconds)
@@ -51,6 +52,18 @@ class InvalidParams(InvalidRequest):
     def __init__(self, name: str, message: str) -> None:
         super().__init__(message)
         self.name = name
+
+
+class ProgramRejected(InvalidRequest):
+    """Someone's own program does not compile: where, as the compiler said."""
+
+    def __init__(
+        self, message: str, error: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.error = error
+        self.line = line
+        self.column = column
 
 
 class Forbidden(ThreadlabError):

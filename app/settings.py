@@ -15,6 +15,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.contract import DEFAULT_LIMITS as LIMITS
+from app.contract import OwnCode
 
 
 def _default_data_dir() -> Path:
@@ -56,6 +57,21 @@ class Settings(BaseSettings):
     keepalive: float = Field(15.0, gt=0, description="Seconds between SSE keep-alive comments.")
     max_searches: int = Field(2, ge=1, le=16, description='"Break it" searches at once.')
     search_time: float = Field(60.0, gt=0, le=3600, description="Seconds a search may take.")
+    own_code: OwnCode = Field(
+        OwnCode.AUTO,
+        description=(
+            "Who may run their own code: auto (anyone when the sandbox works, else only "
+            "this computer), local (only this computer), anyone, off."
+        ),
+    )
+    embed_ancestors: str = Field(
+        "*",
+        pattern=r"^[^;,\r\n]*$",
+        description=(
+            "Pages that may show the embeddable views (/embed/…) in a frame: a CSP "
+            "frame-ancestors source list, e.g. \"'self' https://lms.example.edu\"."
+        ),
+    )
     test_hooks: bool = Field(False, description="Tests only: lets options script a fake worker.")
 
     @property

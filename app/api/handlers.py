@@ -24,13 +24,15 @@ from app.errors import (
     InvalidParams,
     InvalidRequest,
     NotFound,
+    ProgramRejected,
     QueueFull,
     ThreadlabError,
 )
 
 
 class ErrorAnswer(BaseModel):
-    """Every error answer: a sentence to act on, and sometimes more (``param``, ``errors``)."""
+    """Every error answer: a sentence to act on, and sometimes more (``param``, ``errors``,
+    ``syntax``: where a program does not compile)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -39,7 +41,8 @@ class ErrorAnswer(BaseModel):
 
 MEANING = {
     400: "The request body could not be read (not UTF-8 text).",
-    403: "Not the run's creator: the X-Control-Token is missing or wrong.",
+    403: "Not the run's creator (the X-Control-Token is missing or wrong), or running "
+    "your own code is not allowed for this client (the detail says why).",
     404: "No such run, scenario or search.",
     409: "The run is not in a state that allows this.",
     413: "The request body is too large.",
@@ -72,6 +75,8 @@ async def domain_error(request: Request, exc: Exception) -> JSONResponse:
     headers: dict[str, str] = {}
     if isinstance(exc, InvalidParams):
         body["param"] = exc.name
+    if isinstance(exc, ProgramRejected):
+        body["syntax"] = {"line": exc.line, "column": exc.column, "message": exc.error}
     if isinstance(exc, QueueFull):
         headers["Retry-After"] = str(exc.retry_after)
     return JSONResponse(body, status_code=status, headers=headers)

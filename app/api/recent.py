@@ -10,9 +10,12 @@ from fastapi import APIRouter, Query, Response
 from app.api.deps import ControlToken, ManagerDep, SettingsDep
 from app.api.handlers import errors
 from app.api.schemas import RunEntry, RunList
+from app.contract import OWN_CODE
 from app.errors import InvalidRequest
 from app.runs.store import RunRecord, UnknownCursor
 from app.scenarios import registry
+
+OWN_CODE_TITLE = "Your own code"
 
 router = APIRouter(prefix="/api/runs", tags=["runs"], responses=errors(403, 404, 409, 422))
 
@@ -58,7 +61,7 @@ def entry(record: RunRecord) -> RunEntry:
     try:
         title = registry.get(record.scenario).title
     except KeyError:
-        title = record.scenario
+        title = OWN_CODE_TITLE if record.scenario == OWN_CODE else record.scenario
     verdict = record.verdict or {}
     return RunEntry.model_validate(
         {

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request, Response
 from app.api.deps import ControlToken, ManagerDep, SettingsDep
 from app.api.handlers import Answers, errors
 from app.api.limits import client_key, get_limiter
+from app.api.own_code import admit
 from app.api.schemas import (
     RunCreated,
     RunInfo,
@@ -23,7 +24,9 @@ from app.api.schemas import (
     StepRequest,
     options_of,
 )
+from app.contract import OWN_CODE
 from app.errors import InvalidRequest
+from app.runs.compile_check import check_program
 from app.runs.manager import RunManager
 from app.runs.run import Run
 from app.settings import Settings
@@ -104,7 +107,13 @@ async def create_run(
     options = fake_script(request, settings) or options_of(body)
     limiter, client = get_limiter(request), client_key(request)
     limiter.check(client)  # 429 + Retry-After past the client's run_rate
-    run = manager.submit(body.scenario, body.params, body.mode, body.seed, body.policy, options)
+    if body.source is not None:
+        admit(request, settings)  # 403 where this client may not run its own code
+        await check_program(body.source, settings.worker_python)  # 422 with the line
+    scenario = body.scenario or OWN_CODE
+    run = manager.submit(
+        scenario, body.params, body.mode, body.seed, body.policy, options, body.source
+    )
     limiter.add(client)  # only accepted runs count
     response.headers["Location"] = f"/api/runs/{run.id}"
     return RunCreated(

@@ -32,6 +32,8 @@ from app.contract import (
     MAX_CHOICE_LENGTH,
     MAX_CHOICES,
     MAX_SCENARIO_ID,
+    MAX_SOURCE_BYTES,
+    OWN_CODE,
     PCT_DEPTH,
     PCT_STEPS,
     SEARCH_BUDGET,
@@ -67,6 +69,48 @@ Params = Annotated[
 ]
 
 
+def _source_size(text: Any) -> Any:
+    """Before the schema's ``maxLength`` (characters): the limit is in UTF-8 bytes."""
+    if isinstance(text, str) and len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+        raise PydanticCustomError(
+            "source_too_long",
+            f"the program is longer than {MAX_SOURCE_BYTES // 1024} KiB (UTF-8)",
+        )
+    return text
+
+
+Source = Annotated[
+    str,
+    Field(
+        max_length=MAX_SOURCE_BYTES,
+        description="Your own program's text (UTF-8, at most 64 KiB), in place of a scenario.",
+    ),
+    BeforeValidator(_source_size),
+]
+
+
+class OneProgram(BaseModel):
+    """A request for a scenario or for someone's own program: exactly one of the two."""
+
+    scenario: ScenarioId | None = None
+    source: Source | None = None
+    params: Params
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> OneProgram:
+        if (self.scenario is None) == (self.source is None):
+            raise PydanticCustomError(
+                "one_program",
+                "give exactly one of scenario (a scenario's id) and source (a program's text)",
+            )
+        if self.source is not None and self.params:
+            raise PydanticCustomError(
+                "params_for_source",
+                "params are a scenario's; a program's own values are in its code",
+            )
+        return self
+
+
 def _json_integer(value: Any) -> Any:
     """A JSON integer (7 or 7.0), not true or "7", which lax pydantic took for 1 and 7."""
     if isinstance(value, bool | str):
@@ -99,11 +143,9 @@ class RunOptions(Strict):
     )
 
 
-class FreeRunRequest(Strict):
+class FreeRunRequest(Strict, OneProgram):
     """A free run: the OS and the GIL schedule (``seed`` and ``policy`` are recorded)."""
 
-    scenario: ScenarioId
-    params: Params
     mode: Literal[Mode.FREE] = Mode.FREE
     seed: Seed | None = Field(None, description="None: a random seed.")
     policy: Policy = DEFAULT_POLICY
@@ -153,9 +195,7 @@ class StepRequest(Strict):
     thread: str = Field(min_length=1, max_length=MAX_CHOICE_LENGTH)
 
 
-class SearchRequest(Strict):
-    scenario: ScenarioId
-    params: Params
+class SearchRequest(Strict, OneProgram):
     goal: Goal
     policy: SearchPolicy = DEFAULT_SEARCH_POLICY
     budget: Integer = Field(
@@ -224,7 +264,8 @@ class Verdict(BaseModel):
 class RunSetup(BaseModel):
     """How a run was asked for, as every answer about a run shows it."""
 
-    scenario: str
+    scenario: str = Field(description=f"A scenario's id, or '{OWN_CODE}' for your own code.")
+    source: str | None = Field(None, description="Your own program's text; null for a scenario.")
     params: dict[str, Any]
     mode: Mode
     seed: int
@@ -286,9 +327,18 @@ class SearchLinks(BaseModel):
     self: str
 
 
+class PassedTry(BaseModel):
+    """A try of the search that did not reach its goal: run it to compare."""
+
+    seed: int
+    policy: Policy
+    options: dict[str, Any]
+
+
 class SearchInfo(BaseModel):
     id: str
     scenario: str
+    source: str | None = None
     params: dict[str, Any]
     goal: Goal
     policy: SearchPolicy
@@ -298,6 +348,9 @@ class SearchInfo(BaseModel):
     found: bool
     seed: int | None
     found_policy: Policy | None
+    passed: PassedTry | None = Field(
+        None, description="Found: the last try that did not fail, to run beside it."
+    )
     verdict: Verdict | None
     run: FoundRun | None
     message: str | None
@@ -384,5 +437,7 @@ class Contract(BaseModel):
     Status: dict[str, ContractMember]
     Goal: dict[str, ContractMember]
     SearchState: dict[str, ContractMember]
+    OwnCode: dict[str, ContractMember]
     limits: dict[str, Range]
     defaults: dict[str, str]
+    own_code: str = Field(description="The scenario id of a run of your own code.")

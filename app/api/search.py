@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from app.api.deps import SettingsDep
 from app.api.handlers import Answers, errors
 from app.api.limits import client_key, get_limiter
+from app.api.own_code import admit
 from app.api.schemas import SearchInfo, SearchRequest
+from app.contract import OWN_CODE
+from app.runs.compile_check import check_program
 from app.runs.search_jobs import SearchManager
 
 router = APIRouter(
-    prefix="/api/search", tags=["search"], responses=errors(400, 404, 409, 413, 422, 429)
+    prefix="/api/search", tags=["search"], responses=errors(400, 403, 404, 409, 413, 422, 429)
 )
 
 
@@ -34,11 +38,16 @@ STARTED: Answers = {
 
 
 @router.post("", status_code=202, operation_id="start_search", responses=STARTED)
-async def start_search(body: SearchRequest, request: Request, response: Response) -> SearchInfo:
+async def start_search(
+    body: SearchRequest, request: Request, response: Response, settings: SettingsDep
+) -> SearchInfo:
     limiter, client = get_limiter(request), client_key(request)
     limiter.check(client, "runs or searches")  # searches share the run_rate
+    if body.source is not None:  # its tries run someone's own code: as a run would
+        admit(request, settings)
+        await check_program(body.source, settings.worker_python)
     search = _searches(request).start(
-        body.scenario, body.params, body.goal, body.policy, body.budget
+        body.scenario or OWN_CODE, body.params, body.goal, body.policy, body.budget, body.source
     )
     limiter.add(client)
     response.headers["Location"] = f"/api/search/{search.id}"

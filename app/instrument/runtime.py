@@ -245,6 +245,19 @@ def caller_line() -> int | None:
     return frame.f_lineno if frame is not None else None
 
 
+def raised_at(exc: BaseException) -> int | None:
+    """The line of the program's own code where ``exc`` was raised: its innermost frame
+    in a program's file (a ``ZeroDivisionError`` in a helper the program called is on
+    the helper's line), None if no program code is on its traceback."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in PROGRAM_FILES:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 def program_frame(frame: FrameType | None) -> FrameType | None:
     """The program's frame nearest to ``frame`` up the stack: the nearest in a program's
     file (``program.is_program_code``) — a program may call us through the standard

@@ -138,6 +138,7 @@ class Thread:
         try:
             rt.hook.begin(rt, info)
             detail: dict[str, Any] = {}
+            line = None
             try:
                 self.run()
             except SystemExit:
@@ -147,10 +148,11 @@ class Thread:
                 return
             except BaseException as exc:
                 detail = {"error": f"{type(exc).__name__}: {exc}"}
+                line = runtime.raised_at(exc)
                 if rt.recorder.enabled:  # not for a run that is already over
                     uncaught.invoke(self, exc)  # as CPython: threading.excepthook
                     detail["traceback"] = "".join(traceback.format_exception(exc))
-            rt.emit("exit", detail=detail, state=DEAD, info=info, line=None)
+            rt.emit("exit", detail=detail, state=DEAD, info=info, line=line)
             info.ended.release()
             rt.hook.end(rt, info)
         except RunOver:

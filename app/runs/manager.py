@@ -27,7 +27,7 @@ from typing import Any
 
 from app import analysis
 from app.analysis import Conclusion
-from app.contract import DEFAULT_MODE, DEFAULT_POLICY, SEED, Mode, Policy, Status
+from app.contract import DEFAULT_MODE, DEFAULT_POLICY, OWN_CODE, SEED, Mode, Policy, Status
 from app.errors import Conflict, InvalidParams, InvalidRequest, RunNotFound, ScenarioNotFound
 from app.instrument.events import DEADLOCK, Event, make
 from app.runs.cache import RunCache
@@ -157,13 +157,19 @@ class RunManager:
         seed: int | None = None,
         policy: Policy = DEFAULT_POLICY,
         options: dict[str, Any] | None = None,
+        source: str | None = None,
     ) -> Run:
-        """Validate and queue a run; it starts as soon as a worker slot is free."""
+        """Validate and queue a run; it starts as soon as a worker slot is free.  A run
+        of someone's own program has ``source`` (already compiled by the checker,
+        ``compile_check.py``) and the scenario id ``OWN_CODE``."""
         if self._stopping:
             raise Conflict("The server is shutting down; start the run again once it is back.")
-        checked = check_scenario(scenario, params, mode)
+        if source is None:
+            checked = check_scenario(scenario, params, mode)
+        else:
+            scenario, checked = OWN_CODE, {}
         seed = secrets.randbelow(SEED.high + 1) if seed is None else seed
-        run = Run(scenario, checked, mode, seed, policy, dict(options or {}))
+        run = Run(scenario, checked, mode, seed, policy, dict(options or {}), source=source)
         self._queue.add(run)  # QueueFull past the cap: nothing else has happened yet
         self._cache.add(run)
         if self._recordings is not None:

@@ -73,6 +73,8 @@ class RunFacts:
     # Controlled runs: the scheduler's pick at every point with a choice, and the steps.
     schedule: list[str] | None = None
     steps: int | None = None
+    # Someone's own program (``scenario`` is then ``OWN_CODE``); None for a scenario.
+    source: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # Callers may pass the names as plain strings (a stored row, a test): keep the
@@ -109,6 +111,7 @@ class Run(RunFacts):
             "id": self.id,
             "status": self.status,
             "scenario": self.scenario,
+            "source": self.source,
             "params": self.params,
             "mode": self.mode,
             "seed": self.seed,

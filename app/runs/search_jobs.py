@@ -21,8 +21,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.contract import Goal, Mode, Policy, SearchPolicy, SearchState
+from app.contract import OWN_CODE, Goal, Mode, Policy, SearchPolicy, SearchState
 from app.errors import InvalidRequest, NotFound, QueueFull, ThreadlabError
+from app.runs.compile_check import PROGRAM_FILE
 from app.runs.manager import RunManager, check_scenario
 from app.runs.process import WorkerProcess, worker
 from app.scenarios import registry
@@ -43,6 +44,7 @@ class Search:
     policy: SearchPolicy
     budget: int
     options: dict[str, Any] = field(default_factory=dict)
+    source: str | None = field(default=None, repr=False)  # someone's own program
     id: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     status: SearchState = SearchState.RUNNING
     tries: int = 0
@@ -50,6 +52,7 @@ class Search:
     seed: int | None = None
     found_policy: Policy | None = None
     run_id: str | None = None
+    passed: dict[str, Any] | None = None  # a try that did not reach the goal: seed, policy…
     verdict: dict[str, Any] | None = None
     message: str | None = None
     created: float = field(default_factory=time.time)
@@ -64,6 +67,7 @@ class Search:
         return {
             "id": self.id,
             "scenario": self.scenario,
+            "source": self.source,
             "params": self.params,
             "goal": self.goal,
             "policy": self.policy,
@@ -73,6 +77,7 @@ class Search:
             "found": self.found,
             "seed": self.seed,
             "found_policy": self.found_policy,
+            "passed": self.passed,
             "verdict": self.verdict,
             "run": run,
             "message": self.message,
@@ -88,11 +93,20 @@ class SearchManager:
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
     def start(
-        self, scenario: str, params: dict[str, Any] | None, goal: str, policy: str, budget: int
+        self,
+        scenario: str,
+        params: dict[str, Any] | None,
+        goal: str,
+        policy: str,
+        budget: int,
+        source: str | None = None,
     ) -> Search:
         """Start a search; InvalidRequest for an unknown goal or policy, QueueFull past
-        ``max_searches``."""
-        checked = check_scenario(scenario, params, Mode.CONTROLLED)
+        ``max_searches``.  With ``source`` (compiled already): someone's own program."""
+        if source is None:
+            checked = check_scenario(scenario, params, Mode.CONTROLLED)
+        else:
+            scenario, checked = OWN_CODE, {}
         if goal not in tuple(Goal):
             raise InvalidRequest(f"Unknown goal {goal!r}; choose one of {', '.join(Goal)}.")
         if policy not in tuple(SearchPolicy):
@@ -105,8 +119,12 @@ class SearchManager:
             )
         # A scenario may need options to break at all (plus-equals: bytecode steps); the
         # search and the run it links use the same ones.
-        options = dict(registry.get(scenario).extra.get("options", {}))
-        search = Search(scenario, checked, Goal(goal), SearchPolicy(policy), budget, options)
+        options = {}
+        if source is None:
+            options = dict(registry.get(scenario).extra.get("options", {}))
+        search = Search(
+            scenario, checked, Goal(goal), SearchPolicy(policy), budget, options, source
+        )
         self._searches[search.id] = search
         self._tasks[search.id] = asyncio.create_task(
             self._drive(search), name=f"search {search.id}"
@@ -129,15 +147,24 @@ class SearchManager:
 
     async def _drive(self, search: Search) -> None:
         process = worker(self.settings.worker_python, SEARCHER)
+        program: dict[str, Any] = (
+            {"scenario": search.scenario, "params": search.params}
+            if search.source is None
+            else {"source": search.source, "filename": PROGRAM_FILE}
+        )
         spec = {
-            "scenario": search.scenario,
-            "params": search.params,
+            **program,
             "goal": search.goal,
             "policy": search.policy,
             "budget": search.budget,
             "options": search.options,
             # The searcher tries first_seed, first_seed + 1, …: all valid seeds (SEED).
             "first_seed": secrets.randbelow(2**31),
+            # The process's own limits (app/worker/limits.py), for the whole search.
+            "limits": {
+                "wall_time": self.settings.search_time,
+                "max_threads": self.settings.max_threads,
+            },
         }
         try:
             await process.start()
@@ -178,6 +205,13 @@ class SearchManager:
         search.found_policy, search.verdict = Policy(msg["policy"]), msg.get("verdict")
         if isinstance(msg.get("options"), dict):  # e.g. PCT's step estimate of that try
             search.options = msg["options"]
+        passed = msg.get("passed")
+        if isinstance(passed, dict) and passed.get("policy") in tuple(Policy):
+            search.passed = {
+                "seed": int(passed["seed"]),
+                "policy": Policy(passed["policy"]),
+                "options": dict(passed.get("options") or {}),
+            }
         try:
             run = self.runs.submit(
                 search.scenario,
@@ -186,6 +220,7 @@ class SearchManager:
                 search.seed,
                 search.found_policy,
                 search.options,
+                search.source,
             )
             search.run_id = run.id
         except ThreadlabError as exc:  # e.g. the run queue is full: the seed still stands

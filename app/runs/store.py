@@ -4,7 +4,7 @@
 (PostgreSQL, say) can replace ``SqliteStore`` behind it.  A store is plain synchronous
 code; ``recordings.py`` calls it off the event loop, every write from one writer thread.
 
-    runs    one row per run: what was asked (scenario, params, mode, seed, policy,
+    runs    one row per run: what was asked (scenario or own source, params, mode, seed, policy,
             options), how it went (status, verdict, message, python, schedule, steps),
             when (created, started, ended), counts, and the SHA-256 of its control token
     events  (run_id, seq) → the event's canonical JSON, exactly the bytes its SSE
@@ -29,7 +29,7 @@ from app.contract import ENDED, Status
 from app.runs.run import RunFacts
 
 LIVE = tuple(status for status in Status if status not in ENDED)  # not ended (yet)
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: runs.source
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     n            INTEGER PRIMARY KEY AUTOINCREMENT,  -- creation order: newest is largest
@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS runs (
     started      TEXT,
     ended        TEXT,
     events       INTEGER NOT NULL DEFAULT 0,
-    threads      INTEGER NOT NULL DEFAULT 0
+    threads      INTEGER NOT NULL DEFAULT 0,
+    source       TEXT                                -- your own code's text, or NULL
 );
 CREATE INDEX IF NOT EXISTS runs_by_scenario ON runs (scenario, n);
 CREATE TABLE IF NOT EXISTS events (
@@ -143,6 +144,7 @@ class SqliteStore:
             db = self._db()
             db.execute("PRAGMA journal_mode = WAL")
             db.executescript(SCHEMA)  # every statement is IF NOT EXISTS
+            _migrate(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except (OSError, sqlite3.Error) as exc:
             raise OSError(
@@ -252,6 +254,13 @@ class SqliteStore:
         names = [column.name for column in fields(RunRecord)]
         cursor = self._db().execute(f"SELECT {', '.join(names)} FROM runs {tail}", args)
         return [_record(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a file an older Threadlab wrote up to ``SCHEMA_VERSION``."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+    if "source" not in columns:  # version 1: no own code yet
+        db.execute("ALTER TABLE runs ADD COLUMN source TEXT")
 
 
 def _row(record: RunRecord) -> dict[str, Any]:

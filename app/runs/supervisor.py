@@ -3,14 +3,18 @@
 How a run ends (the process group is killed in every case, see ``WorkerProcess.close``):
 
     worker sends done ──▶ wait ≤ EXIT_GRACE for EOF ──▶ status from ``done``
+                                 (still running then ──▶ kill ──▶ failed: a forged done)
     worker exits without done ──────────────────────▶ failed (+ exit code, stderr tail)
     wall time passes ───────────────────────────────▶ kill ──▶ timed_out
     cancel ──▶ {"cmd": "stop"}, wait ≤ CANCEL_GRACE ──▶ kill ──▶ cancelled (or ``done``)
     server stops ───────────────────────────────────▶ kill ──▶ interrupted
     malformed line / bad event / far past max_events ▶ kill ──▶ failed (says which)
 
-Everything the worker writes is untrusted: a broken worker fails its own run, never the
-server.  Reading is asyncio streams only, so a chatty worker never blocks the loop.
+Everything the worker writes is untrusted — the program runs in the worker's process
+and can write to the pipe too: a broken worker or a forging program fails its own run,
+never the server, another run or another viewer.  Each line is checked and bounded
+(``_take``), and ``done`` decides the status only if the worker then exits by itself.
+Reading is asyncio streams only, so a chatty worker never blocks the loop.
 
 Manual policy: the supervisor alone sets and clears ``run.waiting``:
 
@@ -23,13 +27,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
+import re
 import signal
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from app.contract import WORKER_ENDINGS, Status
+from app.contract import MAX_CHOICE_LENGTH, MAX_CHOICES, WORKER_ENDINGS, Mode, Policy, Status
 from app.errors import Conflict
-from app.runs.process import WorkerProcess
+from app.instrument.events import encode
+from app.runs.compile_check import PROGRAM_FILE
+from app.runs.process import LINE_LIMIT, WorkerProcess
 from app.runs.run import Run
 from app.scenarios import registry
 from app.settings import Settings
@@ -49,6 +57,12 @@ CANCEL_GRACE = 1.0  # seconds a worker has to stop by itself after {"cmd": "stop
 YIELD_EVERY = 256  # lines taken in a row before giving the event loop a turn
 WAITING = "waiting"  # the scheduler's message, and the log's note, of a manual run's wait
 StopReason = Literal["cancel", "interrupt"]
+# Bounds on what the worker writes (its lines are untrusted, see ``_take``).
+EVENT_BYTES = 512  # average bytes an event may take, over max_events: ~100 MiB a run
+MAX_DEPTH = 32  # arrays and objects within each other in one event
+MESSAGE_CHARS = 4000  # of a message the worker sends (a crash's, a failure's)
+FORGED_DONE = "The worker said the run was over but kept running; it was stopped."
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True)
@@ -59,9 +73,12 @@ class Outcome:
 
 def spec_of(run: Run, settings: Settings) -> RunSpec:
     """What the worker is told to run: line 1 of its stdin."""
+    if run.source is not None:  # someone's own program: its text, no registry
+        program: dict[str, Any] = {"source": run.source, "filename": PROGRAM_FILE}
+    else:
+        program = {"scenario": run.scenario, "module": registry.get(run.scenario).module}
     return {
-        "scenario": run.scenario,
-        "module": registry.get(run.scenario).module,
+        **program,  # type: ignore[typeddict-item]
         "params": run.params,
         "mode": run.mode,
         "seed": run.seed,
@@ -92,7 +109,13 @@ class Supervisor:
         # The worker stops itself at max_events; past this the worker is broken.
         limits = spec["limits"]
         self.event_cap = limits["max_events"] + 4 * limits["max_threads"] + 100
+        # All it may write: a real worker stays far below (events, a message a step).
+        self.line_cap = 2 * self.event_cap + 100
+        self.byte_cap = limits["max_events"] * EVENT_BYTES + LINE_LIMIT
+        self.lines = self.bytes = 0
         self.deadline = asyncio.get_running_loop().time() + limits["wall_time"]
+        self.idle_time = limits["idle_time"]
+        self._paused_at: float | None = None  # the wall clock stopped: waiting for a step
         self._timeout: asyncio.Timeout | None = None
         self._chores: set[asyncio.Task[bool]] = set()
 
@@ -130,7 +153,17 @@ class Supervisor:
         await self.process.send(encode_command(STEP, thread=thread))
 
     def _set_waiting(self, waiting: dict[str, Any] | None) -> None:
-        """The only writer of ``run.waiting``; live viewers get it as a note."""
+        """The only writer of ``run.waiting``; live viewers get it as a note.  The time a
+        person takes to pick a step is not the run's: the wall clock stops meanwhile (for
+        at most ``idle_time``, after which the worker cancels the run itself)."""
+        now = asyncio.get_running_loop().time()
+        if waiting is not None and self._paused_at is None and self.stop_reason is None:
+            self._paused_at = now
+            self._reschedule(self.deadline + self.idle_time)
+        elif waiting is None and self._paused_at is not None:
+            self.deadline += now - self._paused_at
+            self._paused_at = None
+            self._reschedule(self.deadline)
         self.run.waiting = waiting
         if waiting is None:
             # No longer true: a viewer who connects now must not be told it.
@@ -139,9 +172,13 @@ class Supervisor:
             self.run.log.note(WAITING, waiting)
 
     def _shorten(self, seconds: float) -> None:
+        self._paused_at = None  # an ending run's clock runs again
         self.deadline = min(self.deadline, asyncio.get_running_loop().time() + seconds)
+        self._reschedule(self.deadline)
+
+    def _reschedule(self, when: float) -> None:
         if self._timeout is not None:
-            self._timeout.reschedule(self.deadline)
+            self._timeout.reschedule(when)
 
     async def _watch(self) -> Outcome:
         try:
@@ -173,6 +210,12 @@ class Supervisor:
             self._timeout = None  # an exited Timeout cannot be rescheduled
 
     async def _outcome(self, timed_out: bool) -> Outcome:
+        if self.done is not None and timed_out and self.process.returncode is None:
+            # A real worker exits right after ``done``: this one wrote a forged one (the
+            # program shares its process) and kept running.  It does not decide.
+            if self.stop_reason is None:
+                return Outcome(Status.FAILED, FORGED_DONE)
+            self.done = None
         if self.done is not None:
             status, message = Status(self.done["status"]), self.done.get("message")
             return Outcome(status, message if isinstance(message, str) else None)
@@ -199,6 +242,17 @@ class Supervisor:
         return f"{message}\n{tail[-1500:]}" if tail else message
 
     def _take(self, line: bytes) -> None:
+        # Every line is untrusted: the program shares the worker's process, so it can
+        # write to the pipe too.  A line may end the run it came from, nothing more.
+        self.lines += 1
+        self.bytes += len(line)
+        if self.lines > self.line_cap or self.bytes > self.byte_cap:
+            raise WorkerFault(
+                f"The worker wrote far more than a run may ({self.lines:,} lines, "
+                f"{self.bytes >> 20:,} MiB)."
+            )
+        if self.done is not None:
+            raise WorkerFault("The worker wrote after its last message ('done').")
         if line == b"\n":
             return
         if is_event_line(line):
@@ -209,7 +263,10 @@ class Supervisor:
     def _take_event(self, event: Any, text: bytes) -> None:
         if isinstance(event, dict) and event.get("kind") == "end":
             raise WorkerFault("The worker sent an 'end' event; only the run manager ends a run.")
+        problem = _unsound(event, text)
         try:
+            if problem:
+                raise ValueError(problem)
             # The worker's line is the event in the contract's canonical encoding: the
             # SSE frame reuses those bytes instead of encoding the event again.
             self.run.log.append(event, text)
@@ -228,14 +285,18 @@ class Supervisor:
         if kind == READY:
             self._note_python(msg)
         elif kind == DONE:
-            if msg.get("status") not in WORKER_ENDINGS:
-                raise WorkerFault(f"The worker ended with an unknown status {msg.get('status')!r}.")
+            status = msg.get("status")
+            if status not in WORKER_ENDINGS:
+                raise WorkerFault(f"The worker ended with an unknown status {_preview(status)}.")
+            if status == Status.CANCELLED and self.stop_reason is None:
+                raise WorkerFault("The worker said the run was cancelled; nobody cancelled it.")
+            message = msg.get("message")
             self._note_python(msg)
             self._note_schedule(msg.get("facts"))
-            self.done = msg
+            self.done = {"status": status, "message": _text(message) if message else None}
             self._set_waiting(None)
         elif kind == ERROR:
-            self.run.message = str(msg.get("message"))
+            self.run.message = _text(msg.get("message"))
         elif kind == WAITING:  # manual policy: the worker waits for a step
             self._take_waiting(msg)
         # Other kinds ("rejected": a step for a thread that cannot run) need nothing
@@ -243,24 +304,27 @@ class Supervisor:
 
     def _take_waiting(self, msg: dict[str, Any]) -> None:
         runnable = msg.get("runnable")
-        if not isinstance(runnable, list) or not all(isinstance(t, str) for t in runnable):
+        manual = self.run.mode == Mode.CONTROLLED and self.run.policy == Policy.MANUAL
+        if not manual or not _names(runnable, self.spec["limits"]["max_threads"]):
             raise WorkerFault(f"The worker sent a bad 'waiting' message: {_preview(msg)}.")
         step = msg.get("step")
-        self._set_waiting({"runnable": runnable, "step": step if isinstance(step, int) else None})
+        step = step if isinstance(step, int) and not isinstance(step, bool) else None
+        self._set_waiting({"runnable": runnable, "step": step})
 
     def _note_schedule(self, facts: Any) -> None:
         # Controlled runs report their picks: what "undo" replays, minus the last one.
         if not isinstance(facts, dict):
             return
         schedule, steps = facts.get("schedule"), facts.get("steps")
-        if isinstance(schedule, list) and all(isinstance(name, str) for name in schedule):
+        if _names(schedule, MAX_CHOICES):
             self.run.schedule = schedule
-        if isinstance(steps, int):
+        if isinstance(steps, int) and not isinstance(steps, bool) and steps >= 0:
             self.run.steps = steps
 
     def _note_python(self, msg: dict[str, Any]) -> None:
-        if isinstance(msg.get("python"), str):
-            self.run.python = msg["python"]
+        # The first says it: ``ready`` comes before the program runs (and can forge).
+        if self.run.python is None and isinstance(msg.get("python"), str):
+            self.run.python = _text(msg["python"], 40)
 
 
 def _signal_name(number: int) -> str:
@@ -270,11 +334,72 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
+def _refuse(token: str) -> Any:
+    raise ValueError(f"{token} is not a JSON number")
+
+
+def _finite(token: str) -> float:
+    number = float(token)
+    if not math.isfinite(number):  # 1e999: JSON, but infinite once read
+        raise ValueError(f"{token} is too large")
+    return number
+
+
+# The worker's lines as JSON is strict: no NaN or Infinity, which a browser cannot parse.
+_DECODER = json.JSONDecoder(parse_constant=_refuse, parse_float=_finite)
+
+
 def _parse(line: bytes, what: str) -> Any:
     try:
-        return json.loads(line)
-    except ValueError:
+        return _DECODER.decode(line.decode())
+    except (ValueError, RecursionError):  # RecursionError: nested past json's depth
         raise WorkerFault(f"The worker sent {what} that is not JSON: {_preview(line)}.") from None
+
+
+def _unsound(event: Any, text: bytes) -> str | None:
+    """What ``validate`` lets through that must not reach a viewer or a recording, if any."""
+    if not isinstance(event, dict):
+        return None  # validate says so
+    if any(isinstance(event.get(name), bool) for name in ("seq", "t", "line")):
+        return "seq, t and line are numbers, not true or false"
+    # Counting brackets is cheap; only an event with many is measured.
+    if text.count(b"[") + text.count(b"{") > MAX_DEPTH and _depth(event) > MAX_DEPTH:
+        return f"it is nested more than {MAX_DEPTH} deep"
+    if _SURROGATE.search(text):  # \ud800 alone: no UTF-8 for it, every re-encoding fails
+        try:
+            encode(event).encode()
+        except UnicodeEncodeError:
+            return "it holds a lone surrogate (\\ud800…\\udfff)"
+    return None
+
+
+def _depth(value: Any) -> int:
+    deepest, todo = 0, [(value, 1)]
+    while todo and deepest <= MAX_DEPTH:
+        item, depth = todo.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            todo.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+def _names(value: Any, most: int) -> bool:
+    """Is ``value`` a list of at most ``most`` thread names, as the contract bounds them?"""
+    return (
+        isinstance(value, list)
+        and len(value) <= most
+        and all(isinstance(n, str) and 0 < len(n) <= MAX_CHOICE_LENGTH for n in value)
+        and all(_text(n) == n for n in value)
+    )
+
+
+def _text(value: Any, limit: int = MESSAGE_CHARS) -> str:
+    """``value`` as a bounded string that encodes as UTF-8 (no lone surrogates)."""
+    text = str(value)
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return text.encode(errors="replace").decode()
 
 
 def _preview(value: object) -> str:

@@ -23,7 +23,7 @@ from app.instrument.events import DEAD, NEW, RUNNABLE
 from app.instrument.executor import python_exit
 from app.instrument.hooks import FreeHook, Hook
 from app.instrument.recorder import Final, Recorder
-from app.instrument.runtime import RunOver, Runtime
+from app.instrument.runtime import RunOver, Runtime, raised_at
 from app.instrument.scheduler import RunControl, Scheduler, make_scheduler
 from app.worker.program import Program, ProgramError
 
@@ -81,6 +81,7 @@ def run_main(
     status: Status = Status.FINISHED
     message: str | None = None
     detail: dict[str, Any] = {}
+    line = None  # where the program raised, if it did
     try:
         entry(**params)
     except RunOver:
@@ -90,6 +91,7 @@ def run_main(
         detail = {"error": exc.error, "traceback": exc.traceback}
     except BaseException as exc:  # the scenario's own failure: reported, not raised
         status, message = Status.FAILED, f"The program raised {type(exc).__name__}: {exc}"
+        line = raised_at(exc)
         detail = {
             "error": f"{type(exc).__name__}: {exc}",
             "traceback": "".join(traceback.format_exception(exc)),
@@ -103,7 +105,7 @@ def run_main(
     ]
     if waiting:  # the interpreter waits for these before the process ends
         detail["waiting_for"] = waiting
-    rt.emit("exit", detail=detail, state=DEAD, info=main, line=None)
+    rt.emit("exit", detail=detail, state=DEAD, info=main, line=line)
     main.ended.release()
     hook.end(rt, main)
     # As the interpreter does at shutdown: wait for every started non-daemon thread.

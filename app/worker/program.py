@@ -13,6 +13,10 @@ starts from a clean module: nothing a program keeps at module level, nor what it
 on ``threading``, outlives one execution.  The module's imports of ``threading``,
 ``queue``, ``time`` and ``concurrent.futures`` get the traced substitutes
 (``app/instrument/stdlib.py``); its ``if __name__ == "__main__": main()`` stays idle.
+A program whose body calls ``main()`` itself is not given a second call; one without a
+``main`` is its module body.  (Not ``runpy.run_path`` as ``__main__``: the worker itself
+is ``__main__``, and the instrumentation tells the program's code by its module's name;
+what the program sees of this is only ``__name__``.)
 
 A program that does not compile still loads: calling it raises ``ProgramError`` with
 the line and its text, which the run reports as failed.
@@ -43,11 +47,20 @@ class ProgramError(Exception):
     """The program cannot run at all (it does not compile): its run fails with
     ``message``; ``error`` and ``traceback`` are what Python would have printed."""
 
-    def __init__(self, message: str, error: str, traceback: str) -> None:
+    def __init__(
+        self,
+        message: str,
+        error: str,
+        traceback: str,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.error = error
         self.traceback = traceback
+        self.line = line  # where the compiler stopped (1-based), if it says
+        self.column = column
 
 
 class _Expression:
@@ -67,6 +80,8 @@ class Program:
     code: CodeType | None  # None if it does not compile
     failure: ProgramError | None = None  # why it does not
     signature: inspect.Signature | None = None  # main's, read from the source
+    # The module body calls ``main()`` itself (not under ``if __name__ == "__main__":``).
+    body_calls_main: bool = False
     # The rewrite's calls: what each stands for at bytecode granularity (``rewrite.py``).
     calls: Mapping[Span, str | None] = field(default_factory=dict, compare=False)
 
@@ -75,17 +90,20 @@ class Program:
         """The code the run's MainThread executes (bytecode stepping checks it saw it)."""
         return self.code
 
-    @property
-    def __signature__(self) -> inspect.Signature | None:
-        """``inspect.signature(program)`` is ``main``'s: the run's parameters."""
-        return self.signature
+    def __post_init__(self) -> None:
+        # ``inspect.signature(program)`` is ``main``'s: the run's parameters.  Set on the
+        # instance: a class-level property named ``__signature__`` breaks
+        # ``@dataclass`` itself on Python 3.11.0–3.11.3 (inspect refuses the property).
+        object.__setattr__(self, "__signature__", self.signature)
 
     def __call__(self, **params: Any) -> None:
         """Execute the program once: a fresh module, its body, then ``main(**params)``."""
         if self.code is None:
             assert self.failure is not None
             failure = self.failure  # a new instance each time: no traceback piles up
-            raise ProgramError(failure.message, failure.error, failure.traceback)
+            raise ProgramError(
+                failure.message, failure.error, failure.traceback, failure.line, failure.column
+            )
         stdlib.install_import_hook()
         stdlib.reset()
         module = ModuleType(PROGRAM_MODULE)
@@ -106,7 +124,7 @@ class Program:
         if "multiprocessing" in sys.modules:  # the program may start processes
             _let_children_load(self)
         main = namespace.get("main")
-        if callable(main):
+        if callable(main) and not self.body_calls_main:
             main(**params)
         elif params:
             names = ", ".join(sorted(params))
@@ -161,6 +179,7 @@ def load_source(source: str, filename: str) -> Program:
     except (SyntaxError, ValueError) as exc:
         return Program(filename, source, None, _compile_error(exc))
     signature = _main_signature(tree)
+    calls_main = _body_calls_main(tree)
     try:
         tree, calls = rewrite.instrument(tree, filename)
     except Exception as exc:  # a bug of ours must not look like the program's
@@ -171,19 +190,23 @@ def load_source(source: str, filename: str) -> Program:
         code = compile(tree, filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:  # what only the compiler checks
         return Program(filename, source, None, _compile_error(exc), signature)
-    return Program(filename, source, code, None, signature, calls)
+    return Program(filename, source, code, None, signature, calls_main, calls)
 
 
 def _compile_error(exc: SyntaxError | ValueError) -> ProgramError:
     error = "".join(traceback.format_exception_only(exc)).strip()
+    line = column = None
     if isinstance(exc, SyntaxError):
         where = f" at line {exc.lineno}" if exc.lineno else ""
         text = (exc.text or "").strip()
+        text = text if len(text) <= 80 else text[:79] + "…"  # a 64 KiB line says nothing
         message = f"The program does not compile: {exc.msg}{where}" + (f": {text}" if text else "")
-        error = f"SyntaxError: {exc.msg}"
+        error = f"{type(exc).__name__}: {exc.msg}"
+        line, column = exc.lineno, exc.offset
     else:
         message = f"The program does not compile: {exc}"
-    return ProgramError(message, error, "".join(traceback.format_exception_only(exc)))
+    tb = "".join(traceback.format_exception_only(exc))
+    return ProgramError(message, error, tb, line, column)
 
 
 def _main_signature(tree: ast.Module) -> inspect.Signature | None:
@@ -209,6 +232,31 @@ def _main_signature(tree: ast.Module) -> inspect.Signature | None:
     if args.kwarg is not None:
         params.append(kind(args.kwarg.arg, kind.VAR_KEYWORD))
     return inspect.Signature(params)
+
+
+def _body_calls_main(tree: ast.Module) -> bool:
+    """Does the module body call ``main()`` when it runs as the worker runs it — that
+    is, outside ``if __name__ == "__main__":``, whose test is false there?"""
+    todo: list[ast.AST] = [s for s in tree.body if not _is_main_guard(s)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue  # defined, not run
+        func = node.func if isinstance(node, ast.Call) else None
+        if isinstance(func, ast.Name) and func.id == "main":
+            return True
+        todo.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _is_main_guard(node: ast.stmt) -> bool:
+    test = node.test if isinstance(node, ast.If) else None
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    )
 
 
 def _default(node: ast.expr | None) -> Any:

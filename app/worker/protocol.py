@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import Any, BinaryIO, TypedDict
 
 EVENT_PREFIX = b'{"seq":'
@@ -62,6 +63,18 @@ def encode_command(cmd: str, **fields: Any) -> bytes:
 
 def is_event_line(line: bytes) -> bool:
     return line.startswith(EVENT_PREFIX)
+
+
+def take_stdin() -> BinaryIO:
+    """The protocol's own copy of stdin (the spec, then commands); fd 0 and
+    ``sys.stdin`` then read an empty file, so a program's ``input()`` gets EOFError
+    instead of the manager's commands."""
+    commands = os.fdopen(os.dup(0), "rb", buffering=0)
+    empty = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(empty, 0)
+    os.close(empty)
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115  # the program's, for the process's life
+    return commands
 
 
 def take_stdout() -> BinaryIO:

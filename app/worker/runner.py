@@ -30,6 +30,7 @@ from app.instrument.runtime import Runtime, ThreadInfo
 from app.instrument.scheduler import Scheduler
 from app.scenarios import registry
 from app.worker.execution import OutputCapture, build_runtime, cut_off, run_main
+from app.worker.limits import apply as apply_limits
 from app.worker.program import load_source
 from app.worker.protocol import (
     DONE,
@@ -39,6 +40,7 @@ from app.worker.protocol import (
     STOP,
     RunSpec,
     encode_message,
+    take_stdin,
     take_stdout,
 )
 
@@ -50,9 +52,10 @@ PROGRAM_NAME = "<program>"  # the file name of a program sent as text without on
 
 
 class Worker:
-    def __init__(self, spec: RunSpec, out: BinaryIO) -> None:
+    def __init__(self, spec: RunSpec, out: BinaryIO, commands: BinaryIO) -> None:
         self.spec = spec
         self.out = out
+        self.commands = commands  # the manager's commands, one JSON object a line
         self._out_lock = threading.Lock()
         self._finish_lock = threading.Lock()
         self._stopped = threading.Event()
@@ -135,7 +138,7 @@ class Worker:
             os._exit(1)
 
     def _commands(self) -> None:
-        for line in sys.stdin:
+        for line in self.commands:
             try:
                 command = json.loads(line)
             except ValueError:
@@ -203,11 +206,12 @@ def _stall_message(rt: Runtime) -> str:
 
 
 def main() -> None:
-    out = take_stdout()
-    line = sys.stdin.readline()
+    out, commands = take_stdout(), take_stdin()
+    line = commands.readline()
     try:
         spec: RunSpec = json.loads(line)
-        worker = Worker(spec, out)
+        apply_limits(spec.get("limits"))  # before the program is even compiled
+        worker = Worker(spec, out, commands)
     except Exception as exc:
         out.write(encode_message(ERROR, message=f"Bad run spec: {exc}"))
         os._exit(2)

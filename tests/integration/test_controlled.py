@@ -4,6 +4,8 @@ options, and "Break it" (issue 4)."""
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from app.instrument.events import encode
 from app.worker.trial import run_trial
 from tests.fakes.procs import wait_until
-from tests.integration.conftest import Server
+from tests.integration.conftest import Server, serve
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -59,6 +61,29 @@ def read_frames_live(response: Any) -> Any:
             event = line.partition(":")[2].strip()
         elif line.startswith("data:"):
             data = line.partition(":")[2].strip()
+
+
+def test_the_time_a_person_takes_to_step_is_not_the_runs(tmp_path: Path) -> None:
+    """A manual run's wall clock stops while it waits for a step: a class that talks
+    over each step for longer than the wall-time limit still gets to the end."""
+    with serve(tmp_path, THREADLAB_WALL_TIME="1") as small:
+        run = small.start(params=PARAMS, mode="controlled", policy="manual", seed=0)
+        steps = 0
+        with small.http.stream("GET", run["links"]["events"]) as response:
+            for frame in read_frames_live(response):
+                if frame["event"] == "waiting":
+                    if steps == 1:
+                        # Thinking time, past the whole wall-time limit: time itself is
+                        # what this test is about, so it must pass for real.
+                        time.sleep(1.3)
+                    runnable = frame["data"]["runnable"]
+                    assert _step(small, run, runnable[0]).status_code == 202
+                    steps += 1
+                elif frame["event"] == "end":
+                    end = frame["data"]
+                    break
+        assert end["detail"]["status"] == "finished", end["detail"]
+        assert steps > 2
 
 
 def test_only_the_creator_may_step(server: Server) -> None:

@@ -64,7 +64,7 @@ def test_get_run_shows_status_counts_and_times(fake_server: Server) -> None:
         ({"scenario": "race", "policy": "lottery"}, 422, "'policy'"),
         ({"scenario": "race", "extra": 1}, 422, "'extra': Extra inputs are not permitted"),
         ({"scenario": "race", "seed": -1}, 422, "'seed'"),
-        ({}, 422, "'scenario': Field required"),
+        ({}, 422, "give exactly one of scenario (a scenario's id) and source"),
     ],
 )
 def test_post_refuses_bad_requests(

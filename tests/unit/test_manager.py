@@ -7,13 +7,14 @@ request, so every way a worker can go wrong is tested without depending on scena
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
 
 from app.errors import Conflict, Forbidden, InvalidParams, RunNotFound, ScenarioNotFound
 from app.runs.run import Run
-from tests.fakes.procs import is_running, wait_until
+from tests.fakes.procs import wait_until, with_environ
 from tests.fakes.runs import (
     assert_consistent,
     conclude,
@@ -77,16 +78,24 @@ async def test_a_broken_worker_fails_its_own_run_only(fake: str, words: str) -> 
         assert (await ended(healthy)).status == "finished"
 
 
-async def test_wall_time_kills_the_whole_process_group() -> None:
+def marked(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A marker in this test's workers' environment (they keep ``THREADLAB_*``): the pids
+    a worker reports are its own PID namespace's inside the sandbox, not the host's."""
+    mark = uuid.uuid4().hex
+    monkeypatch.setenv("THREADLAB_TEST_MARK", mark)
+    return mark
+
+
+async def test_wall_time_kills_the_whole_process_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    mark = marked(monkeypatch)
     async with manager(wall_time=0.5) as runs:
         run = submit(runs, "orphan")
         await run.log.wait(0)
-        pids = run.log.events[0]["detail"]
+        assert with_environ(mark), "the worker and its grandchild run"
         run = await ended(run)
     assert run.status == "timed_out"
     assert run.message == "The run was stopped at its wall-time limit of 0.5 s."
-    for pid in pids["pid"], pids["grandchild"]:
-        wait_until(lambda pid=pid: not is_running(pid), what=f"process {pid} to die")
+    wait_until(lambda: not with_environ(mark), what="the worker and its grandchild to die")
 
 
 async def test_cancel_stops_a_cooperative_worker() -> None:
@@ -121,18 +130,18 @@ async def test_control_needs_the_runs_token() -> None:
             await runs.cancel(run.id, run.control_token)
 
 
-async def test_stop_interrupts_queued_and_running_runs() -> None:
+async def test_stop_interrupts_queued_and_running_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    mark = marked(monkeypatch)
     async with manager(max_runs=1, queue_size=1) as runs:
         running, queued = submit(runs, "orphan"), submit(runs, "hang")
         await running.log.wait(0)
-        pids = running.log.events[0]["detail"]
+        assert with_environ(mark), "the worker and its grandchild run"
         await runs.stop()
         with pytest.raises(Conflict, match="shutting down"):
             submit(runs, "hang")
     assert running.status == queued.status == "interrupted"
     assert end_detail(queued)["message"] == "The server stopped before the run started."
-    for pid in pids["pid"], pids["grandchild"]:
-        wait_until(lambda pid=pid: not is_running(pid), what=f"process {pid} to die")
+    wait_until(lambda: not with_environ(mark), what="the worker and its grandchild to die")
 
 
 async def test_step_needs_a_manual_run_that_waits_for_one() -> None:

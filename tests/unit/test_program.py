@@ -298,3 +298,34 @@ def test_a_failing_rewrite_is_reported_as_ours(monkeypatch: pytest.MonkeyPatch) 
     assert result.message == (
         "Threadlab could not instrument this program: RecursionError: too deep"
     )
+
+
+@pytest.mark.timeout(30)
+def test_input_reads_nothing_and_leaves_the_managers_commands_alone() -> None:
+    """The worker's stdin carries the manager's commands: a program's ``input()`` gets
+    EOFError, as with ``python3 prog.py < /dev/null``, and the run still ends."""
+    source = (
+        "def main():\n"
+        "    try:\n"
+        "        name = input('name? ')\n"
+        "    except EOFError:\n"
+        "        name = 'nobody'\n"
+        "    print('hello', name)\n"
+    )
+    events, done = run_worker(source, "program.py")
+    assert done["status"] == "finished", done
+    assert "hello nobody" in [e["detail"]["text"] for e in events if e["kind"] == "output"]
+
+
+def test_main_is_called_once_whether_or_not_the_body_calls_it() -> None:
+    counts = {}
+    for name, tail in [
+        ("guard", "if __name__ == '__main__':\n    main()\n"),
+        ("body", "main()\n"),
+        ("none", ""),
+    ]:
+        source = "calls = []\n\ndef main():\n    calls.append(1)\n    print(len(calls))\n\n" + tail
+        result = run_controlled(load_source(source, f"/threadlab-test/{name}.py"), {}, 1, "random")
+        assert result.status == "finished", result.message
+        counts[name] = outputs(result.events)
+    assert counts == {"guard": ["1"], "body": ["1"], "none": ["1"]}

@@ -304,6 +304,7 @@ def test_the_search_reports_none_found_as_a_normal_answer() -> None:
         "options": None,
         "verdict": None,
         "message": None,
+        "passed": None,
     }
 
 

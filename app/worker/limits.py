@@ -1,0 +1,60 @@
+"""What one worker process may use, set by the worker itself before a program runs
+(standard library only).
+
+Every worker applies these, in the sandbox or not (``app/runs/sandbox.py``).  Soft and
+hard limits are set alike, so an unprivileged program cannot raise them again; where the
+worker still runs as root (no sandbox and no other user to run as) it could, which is
+why a server without a sandbox lets only its own computer run code.
+
+RLIMIT_NPROC counts every process and thread of the worker's real uid, not of the run,
+so it is set only when the launcher says that uid runs nothing but this run
+(``SOLE_UID`` in the environment): a uid of its own, or a user namespace of its own.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import resource
+from collections.abc import Mapping
+from typing import Any
+
+from app.contract import DEFAULT_LIMITS
+
+SOLE_UID = "THREADLAB_SOLE_UID"  # "1": this process's uid runs nothing but this run
+
+CPU_SLACK = 5  # CPU seconds past the wall time: the wall-time kill normally comes first
+MIB = 1 << 20
+# Address space: the interpreter, the worker and the program's data, plus one thread
+# stack (8 MiB, glibc's default from RLIMIT_STACK) and its guard and TLS per thread.
+# Measured: 63 waiting threads took 630 MB of address space with MALLOC_ARENA_MAX=2
+# (the launcher sets it; glibc's default of 8 arenas a core reserves 64 MiB each).
+MEMORY_BASE = 1024 * MIB
+MEMORY_PER_THREAD = 10 * MIB
+FILE_SIZE = 64 * MIB  # the largest file a program may write (EFBIG past it)
+OPEN_FILES = 256
+TASKS_SPARE = 64  # the worker's own threads, and a few child processes
+
+
+def apply(limits: Mapping[str, Any] | None) -> None:
+    """Lower this process's limits for a run with ``limits`` (a spec's ``limits``)."""
+    limits = limits or {}
+    wall = float(limits.get("wall_time", DEFAULT_LIMITS.wall_time))
+    threads = int(limits.get("max_threads", DEFAULT_LIMITS.max_threads))
+    cpu = math.ceil(wall) + CPU_SLACK
+    _lower(resource.RLIMIT_CPU, cpu, cpu + CPU_SLACK)  # SIGXCPU, then SIGKILL
+    _lower(resource.RLIMIT_AS, MEMORY_BASE + threads * MEMORY_PER_THREAD)
+    _lower(resource.RLIMIT_FSIZE, FILE_SIZE)
+    _lower(resource.RLIMIT_NOFILE, OPEN_FILES)
+    _lower(resource.RLIMIT_CORE, 0)
+    if os.environ.get(SOLE_UID) == "1":
+        _lower(resource.RLIMIT_NPROC, threads + TASKS_SPARE)
+
+
+def _lower(kind: int, soft: int, hard: int | None = None) -> None:
+    """Set ``kind`` to at most ``soft``/``hard``, never above what is allowed now."""
+    _, ceiling = resource.getrlimit(kind)
+    hard = soft if hard is None else hard
+    if ceiling != resource.RLIM_INFINITY:
+        soft, hard = min(soft, ceiling), min(hard, ceiling)
+    resource.setrlimit(kind, (soft, hard))

@@ -1,0 +1,6 @@
+"""Prints for ever."""
+
+
+def main():
+    while True:
+        print("spam " * 20)
