@@ -36,6 +36,7 @@ class Op:
     thread: str
     kind: str
     detail: dict[str, Any]
+    line: int | None = None  # the program's line that did it
 
 
 @dataclass
@@ -62,7 +63,8 @@ class Timeline:
         elif kind == "sleep":
             self.waits[thread, str(detail.get("io", "sleep"))] += 1
         if ev["obj"] is not None:
-            self.ops.setdefault(ev["obj"], []).append(Op(ev["seq"], ev["t"], thread, kind, detail))
+            op = Op(ev["seq"], ev["t"], thread, kind, detail, ev.get("line"))
+            self.ops.setdefault(ev["obj"], []).append(op)
 
     def _step(self, ev: Event, thread: str) -> None:
         before, after = self._state.get(thread), ev["state"]

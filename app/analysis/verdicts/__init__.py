@@ -10,6 +10,7 @@ from app.analysis.verdicts import (  # noqa: F401
     challenges,
     classic,
     gil,
+    own_code,
     synchronisation,
 )
 from app.analysis.verdicts.base import (
