@@ -19,6 +19,8 @@ from fastapi.templating import Jinja2Templates
 
 import app as package
 from app.api import (
+    code_page,
+    compare_page,
     contract,
     exports,
     handlers,
@@ -92,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         share,
         search,
         pages,
+        code_page,
+        compare_page,
     )
     for module in routers:
         app.include_router(module.router)

@@ -9,7 +9,7 @@
  */
 
 import { getShare, qrUrl } from "../net/api.js";
-import { isMissingRoute } from "../net/apierror.js";
+import { ApiError, isMissingRoute } from "../net/apierror.js";
 import { copyWithFeedback } from "../ui/clipboard.js";
 import { h, part, setText } from "../ui/dom.js";
 
@@ -72,6 +72,7 @@ export class ShareDialog {
     this.button = button;
     this.path = "";
     this.canPresent = false;
+    this.notice = "";
     this.url = /** @type {HTMLTextAreaElement} */ (part(dialog, "share-url"));
     this.qr = part(dialog, "share-qr");
     this.image = /** @type {HTMLImageElement} */ (part(dialog, "share-qr-image"));
@@ -91,12 +92,14 @@ export class ShareDialog {
 
   /**
    * The run to share (or none: the button hides).
-   * @param {string} path e.g. /runs/abc, or "" for none
+   * @param {string} path e.g. /runs/abc, or a code link (/code?…#src=…), or "" for none
    * @param {boolean} canPresent this page may present it (say so in the dialog)
+   * @param {string} [notice] a sentence the dialog shows under the link
    */
-  setRun(path, canPresent) {
+  setRun(path, canPresent, notice = "") {
     this.path = path;
     this.canPresent = canPresent;
+    this.notice = notice;
     this.button.hidden = !path;
     if (!path && this.dialog.open) this.dialog.close();
   }
@@ -109,7 +112,7 @@ export class ShareDialog {
     this.dialog.dataset.state = "loading";
     let info;
     try {
-      info = await getShare(path);
+      info = await this.shareInfo(path);
     } catch (error) {
       info = fallbackShare(path, location);
       if (!isMissingRoute(error)) setText(this.note, "The server could not say which addresses the class can use.");
@@ -120,12 +123,36 @@ export class ShareDialog {
   }
 
   /**
+   * What the server says of `path`. A code link too long to ask about whole (or for a
+   * QR code) is asked about without its fragment, which is then put back on each link.
+   * @param {string} path
+   * @returns {Promise<ShareInfo>}
+   */
+  async shareInfo(path) {
+    const cut = path.indexOf("#");
+    try {
+      return await getShare(path);
+    } catch (error) {
+      if (cut < 0 || !(error instanceof ApiError) || error.status !== 422) throw error;
+    }
+    const hash = path.slice(cut);
+    const info = await getShare(path.slice(0, cut));
+    return {
+      ...info,
+      url: info.url + hash,
+      local_url: info.local_url && info.local_url + hash,
+      lan_urls: info.lan_urls.map((u) => u + hash),
+      qr: null, // too long to scan
+    };
+  }
+
+  /**
    * @param {ShareInfo} info
    * @param {boolean} provisional before the server answered: no QR code yet
    */
   show(info, provisional) {
     this.url.value = info.url;
-    if (provisional) setText(this.note, "");
+    if (provisional) setText(this.note, this.notice);
     this.dialog.dataset.reachable = String(info.reachable);
     this.warning.hidden = info.reachable || provisional;
     setText(part(this.dialog, "share-hint"), info.hint ? hintText(info.hint, info.command) : "");
@@ -134,9 +161,9 @@ export class ShareDialog {
     part(this.dialog, "share-command-note").hidden = !info.command?.includes("--share");
     setText(part(this.dialog, "share-url-label"), info.reachable ? "Students open" : "The link (this computer only, for now)");
     // A QR code of a link nobody else can open would only send phones nowhere.
-    const qr = info.qr ?? qrUrl(info.url);
-    this.qr.hidden = provisional || !info.reachable;
-    if (!this.qr.hidden && this.image.getAttribute("src") !== qr) this.image.src = qr;
+    const qr = info.qr === undefined ? qrUrl(info.url) : info.qr;
+    this.qr.hidden = provisional || !info.reachable || !qr;
+    if (qr && !this.qr.hidden && this.image.getAttribute("src") !== qr) this.image.src = qr;
     const others = info.lan_urls.filter((u) => u !== info.url);
     const list = part(this.dialog, "share-others");
     list.replaceChildren(...others.map((u) => h("li", {}, "or ", h("code", {}, u))));

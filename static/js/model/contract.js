@@ -52,7 +52,11 @@
  * @property {{DEADLOCK: Member, LOST_UPDATE: Member, ANY_FAILURE: Member}} Goal what
  *   "Break it" and manual stepping aim for
  * @property {{RUNNING: Member, DONE: Member}} SearchState a search's progress
- * @property {{seed: Bounds, depth: Bounds, pct_steps: Bounds, budget: Bounds}} limits
+ * @property {{seed: Bounds, depth: Bounds, pct_steps: Bounds, budget: Bounds,
+ *   source_bytes: Bounds, code_link: Bounds}} limits `source_bytes`: how long a program's
+ *   text may be (UTF-8 bytes); `code_link`: how long a link that carries a program may be
+ *   (/code#src=…, characters)
+ * @property {string} own_code what a run of your own code has in place of a scenario id
  * @property {{mode: string, policy: string, granularity: string, search_policy: string}} defaults
  *   the values a request without them gets
  */
@@ -123,6 +127,19 @@ export const SearchState = lazy("SearchState");
 /** @returns {Contract["limits"]} the bounds of seed, depth, pct_steps and budget */
 export function limits() {
   return contract().limits;
+}
+
+/** @returns {string} the scenario id a run of your own code has (its `scenario`) */
+export function ownCode() {
+  return contract().own_code;
+}
+
+/**
+ * @param {{scenario?: unknown}} run a run, or a run list's entry
+ * @returns {boolean} it ran someone's own code (its `source`), not a scenario
+ */
+export function isOwnCode(run) {
+  return run.scenario === ownCode();
 }
 
 /** @returns {Contract["defaults"]} what a request gets for what it leaves out */

@@ -27,8 +27,7 @@ export const DEMO_KEYS = Object.freeze(["mode", "seed", "policy", "pct_depth", "
 
 /**
  * The demo link of a setup: every parameter (so the link means the same if a default
- * changes), the mode, and for a controlled run its seed, policy, depth (for a policy
- * that reads one: PCT) and a granularity that is not the scenario's default.
+ * changes), then the schedule (`setupQuery`).
  * @param {string} scenario
  * @param {DemoSetup} setup
  * @param {string} [defaultGranularity] the scenario's own (else the contract's default)
@@ -37,6 +36,20 @@ export const DEMO_KEYS = Object.freeze(["mode", "seed", "policy", "pct_depth", "
 export function demoLink(scenario, setup, defaultGranularity = defaults().granularity) {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(setup.params)) query.set(name, queryValue(value));
+  for (const [key, value] of setupQuery(setup, defaultGranularity)) query.set(key, value);
+  return `/scenarios/${encodeURIComponent(scenario)}?${query}`;
+}
+
+/**
+ * A setup's schedule as a link's query (a demo link's, a code link's): the mode, and
+ * for a controlled run its seed, policy, depth (for a policy that reads one: PCT) and a
+ * granularity that is not the page's default; `autorun=1` if it runs on open.
+ * @param {Omit<DemoSetup, "params">} setup
+ * @param {string} [defaultGranularity] the page's own (else the contract's default)
+ * @returns {URLSearchParams}
+ */
+export function setupQuery(setup, defaultGranularity = defaults().granularity) {
+  const query = new URLSearchParams();
   query.set("mode", setup.mode);
   if (isControlled(setup)) {
     if (setup.seed !== null) query.set("seed", String(setup.seed));
@@ -48,7 +61,7 @@ export function demoLink(scenario, setup, defaultGranularity = defaults().granul
     if (granularity !== defaultGranularity) query.set("granularity", granularity);
   }
   if (setup.autorun) query.set("autorun", "1");
-  return `/scenarios/${encodeURIComponent(scenario)}?${query}`;
+  return query;
 }
 
 /** @param {any} value @returns {string} */

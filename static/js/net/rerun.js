@@ -5,7 +5,7 @@
  * @module net/rerun
  */
 
-import { Mode, defaults, isControlled } from "../model/contract.js";
+import { Mode, defaults, isControlled, isOwnCode } from "../model/contract.js";
 import { createRun } from "./api.js";
 import { rememberControlToken } from "./tokens.js";
 
@@ -13,7 +13,8 @@ import { rememberControlToken } from "./tokens.js";
 /** @typedef {import("./apitypes.js").RunCreated} RunCreated */
 
 /**
- * The request that makes the same run as `run` (as GET /api/runs/{id} describes it).
+ * The request that makes the same run as `run` (as GET /api/runs/{id} describes it): the
+ * same scenario and parameters, or the same program (its `source`).
  * @param {Record<string, any>} run
  * @param {string[] | null} [choices] manual picks to replay instead of the run's own
  * @returns {RunRequest}
@@ -23,9 +24,10 @@ export function sameRun(run, choices = null) {
   if (choices !== null) options.choices = choices;
   const controlled = isControlled(run);
   const defaultPolicy = defaults().policy;
+  const program = isOwnCode(run) ? { source: String(run.source ?? "") }
+    : { scenario: String(run.scenario), params: { ...(run.params ?? {}) } };
   return {
-    scenario: String(run.scenario),
-    params: { ...(run.params ?? {}) },
+    ...program,
     mode: (controlled ? Mode.CONTROLLED : Mode.FREE).value,
     seed: controlled && Number.isInteger(run.seed) ? run.seed : null,
     policy: controlled ? String(run.policy ?? defaultPolicy) : defaultPolicy,

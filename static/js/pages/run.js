@@ -3,10 +3,13 @@
  * The shared run page (`/runs/{id}`): replays a run from its recording (paused at the
  * start, or at `#seq=N`) and follows it live if it is still running. The creator of a
  * manual run can step it here too; Re-run and Undo start a new run and go to its page.
+ * The code panel shows the scenario's program with the run's values ("Open in editor"),
+ * or, for a run of someone's own code, the program as it ran ("Edit a copy").
  * @module pages/run
  */
 
-import { isEnded } from "../model/contract.js";
+import { runSetup } from "../controls/editlink.js";
+import { isEnded, isOwnCode, ownCode } from "../model/contract.js";
 import { formatPlace, parsePlace } from "../model/deeplink.js";
 import { formatValue } from "../model/format.js";
 import { eventsUrl, getProgram, getRun, getScenario } from "../net/api.js";
@@ -22,6 +25,13 @@ const page = part(document, "page");
 const runId = page.dataset.run ?? "";
 const stageRoot = part(document, "stage");
 const rerun = /** @type {HTMLButtonElement} */ (part(stageRoot, "rerun"));
+// In a frame (/embed/runs/{id}), links to other pages open outside it: they refuse frames.
+if (document.body.classList.contains("embed")) {
+  for (const link of document.querySelectorAll("[data-role=edit-code], [data-role=scenario-link]")) {
+    link.setAttribute("target", "_blank");
+    link.setAttribute("rel", "noopener");
+  }
+}
 const stage = new RunView(stageRoot, {
   onUndo: (choices, run) => void go(sameRun(run, choices)),
   onPlace: (seq) => history.replaceState(null, "", formatPlace({ run: null, seq }) || location.pathname),
@@ -43,7 +53,8 @@ async function open() {
     return;
   }
   describe(run);
-  if (typeof run.scenario === "string") await showScenario(run.scenario, run.params ?? {});
+  if (isOwnCode(run)) showOwnCode(run);
+  else if (typeof run.scenario === "string") await showScenario(run.scenario, run.params ?? {});
   rerun.hidden = false;
   rerun.addEventListener("click", () => void go(sameRun(run)));
   const over = isEnded(run.status);
@@ -70,6 +81,7 @@ async function showScenario(id, params) {
     const link = /** @type {HTMLAnchorElement} */ (part(document, "scenario-link"));
     link.href = `/scenarios/${encodeURIComponent(scenario.id)}`;
     link.hidden = false;
+    stage.editLink.configure({ label: "Open in editor", setup: () => runSetup(stage.run) });
     stage.setSource(await getProgram(id, params).catch(() => scenario.source ?? ""));
     let fix = null;
     if (scenario.fixed_by) {
@@ -80,6 +92,19 @@ async function showScenario(id, params) {
   } catch {
     // The scenario is gone from this server: the run still plays, without its code.
   }
+}
+
+/**
+ * A run of someone's own code: the code panel shows the program as it ran, and "Edit a
+ * copy" takes it to the code page (with the run's setup).
+ * @param {Record<string, any>} run
+ */
+function showOwnCode(run) {
+  part(document, "title").textContent = "Your own code";
+  part(document, "summary").textContent = "A program written in Threadlab's code editor, run on this server.";
+  stage.setScenario({ id: ownCode(), title: "", concept: "", summary: "", params: [], goals: [] }, null);
+  stage.editLink.configure({ label: "Edit a copy", setup: () => runSetup(stage.run ?? run) });
+  stage.setSource(String(run.source ?? ""));
 }
 
 /**

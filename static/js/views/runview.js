@@ -16,6 +16,7 @@
  */
 
 import { CodeCopy } from "../controls/codecopy.js";
+import { EditLink } from "../controls/editlink.js";
 import { ManualControls } from "../controls/manual.js";
 import { PlaybackControls } from "../controls/playback.js";
 import { PresenterControls } from "../controls/presenter.js";
@@ -71,6 +72,9 @@ export class RunView {
       /** @type {HTMLButtonElement} */ (part(root, "copy-code")),
       /** @type {HTMLTextAreaElement} */ (part(root, "code-text")),
     );
+    const edit = root.querySelector("[data-role=edit-code]");
+    // "Open in editor": the code page with the panel's program (pages say with what setup).
+    this.editLink = new EditLink(/** @type {HTMLAnchorElement} */ (edit ?? document.createElement("a")));
     const plain = part(root, "source");
     if (plain.textContent?.trim()) this.setSource(plain.textContent);
     plain.hidden = true;
@@ -126,6 +130,7 @@ export class RunView {
   setSource(source) {
     this.code.setSource(source);
     this.copy.set(source);
+    this.editLink.setSource(source);
   }
 
   /**
@@ -142,6 +147,7 @@ export class RunView {
   reset() {
     this.stream?.close();
     this.stream = null;
+    this.player?.pause(); // a run still playing stops scheduling frames
     this.player = null;
     this.run = null;
     this.board.reset();
@@ -185,7 +191,8 @@ export class RunView {
     this.root.dataset.run = runId;
     this.share.setRun(`/runs/${encodeURIComponent(runId)}`, Boolean(this.token));
     this.downloads.setRun(runId);
-    const player = new Player({ onFrame: (state) => this.draw(state) });
+    // A frame the player had scheduled may come after a newer run replaced it: not drawn.
+    const player = new Player({ onFrame: (state) => { if (this.player === player) this.draw(state); } });
     this.player = player;
     this.lastSeq = 0;
     if (options.seq !== null && options.seq !== undefined) player.seek(options.seq);
