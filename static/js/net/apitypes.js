@@ -36,9 +36,11 @@
  */
 
 /**
+ * A run of a scenario (`scenario`, `params`) or of your own code (`source`, no params).
  * @typedef {object} RunRequest
- * @property {string} scenario
- * @property {Record<string, any>} params
+ * @property {string} [scenario]
+ * @property {Record<string, any>} [params]
+ * @property {string} [source] a program's text (at most the contract's `limits.source_bytes.max` bytes)
  * @property {string} mode a Mode value
  * @property {number | null} seed null: the server picks one
  * @property {string} policy a Policy value (a free run sends the default one)
@@ -55,8 +57,9 @@
 
 /**
  * @typedef {object} SearchRequest
- * @property {string} scenario
- * @property {Record<string, any>} params
+ * @property {string} [scenario]
+ * @property {Record<string, any>} [params]
+ * @property {string} [source] your own code, in place of a scenario
  * @property {string} goal a Goal value
  * @property {string} policy a SearchPolicy value
  * @property {number} budget seeds to try (within `limits.budget`)
@@ -73,6 +76,18 @@
  * @property {string | null} policy the Policy of the try that found it
  * @property {{id: string, links: {page: string, events: string}} | null} run
  * @property {string | null} message
+ * @property {string} [scenario] the program searched: a scenario id (your own code: the contract's `own_code`)
+ * @property {Record<string, any>} [params] the scenario's parameters
+ * @property {string | null} [source] your program's text (null for a scenario)
+ * @property {PassedTry | null} [passed] when found: the last try that did not reach the goal
+ */
+
+/**
+ * A try of a search that did not reach its goal: run it to see a run that passed.
+ * @typedef {object} PassedTry
+ * @property {number} seed
+ * @property {string} policy a Policy value
+ * @property {RunOptions} options
  */
 
 /**
@@ -118,7 +133,7 @@
  * @property {boolean} reachable can the class reach the server at all?
  * @property {string | null} hint what to do if they cannot
  * @property {string | null} [command] the command that fixes it
- * @property {string} [qr] the QR code's URL (SVG)
+ * @property {string | null} [qr] the QR code's URL (SVG); null: none (a link too long)
  */
 
 /**

@@ -181,11 +181,22 @@ export class TimelineView {
     this.drawnCount = tracks?.count ?? 0;
     if (!tracks || tracks.count === 0) return;
     ctx.font = `600 12px ${getComputedStyle(this.canvas).fontFamily}`;
-    this.labelWidth = Math.min(150, 26 + Math.max(...tracks.lanes.map((l) => ctx.measureText(l.name).width)));
+    this.labelWidth = this.labelsWidth(ctx);
     const laneH = this.laneHeight();
     for (const lane of tracks.lanes) this.drawLane(ctx, lane, TOP + lane.index * laneH, laneH);
     this.drawMarks(ctx, laneH);
     this.drawAxis(ctx, TOP + tracks.lanes.length * laneH);
+  }
+
+  /**
+   * How wide the column of lane names is, in this font (two runs compared side by side
+   * share one: views/compare.js).
+   * @param {CanvasRenderingContext2D} ctx
+   * @returns {number}
+   */
+  labelsWidth(ctx) {
+    const lanes = this.tracks?.lanes ?? [];
+    return Math.min(150, 26 + Math.max(0, ...lanes.map((l) => ctx.measureText(l.name).width)));
   }
 
   /**
