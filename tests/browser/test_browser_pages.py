@@ -39,7 +39,7 @@ def test_bad_parameter_is_shown_next_to_its_field(page: Any) -> None:
     page.goto("/scenarios/race")
     threads = page.locator("#param-threads")
     threads.fill("99")
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     error = page.locator("[data-error-for=threads]")
     expect(error).to_have_text("'threads' must be between 1 and 16; got 99.")
     expect(threads).to_have_attribute("aria-invalid", "true")
@@ -48,7 +48,7 @@ def test_bad_parameter_is_shown_next_to_its_field(page: Any) -> None:
     # Past the browser's own check, the server's 422 lands in the same place.
     threads.evaluate("input => input.setAttribute('max', '1000')")
     threads.fill("17")
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     expect(error).to_have_text("'threads' must be between 1 and 16; got 17.")
     expect(page.locator("[data-role=stage]")).to_have_attribute("data-run", "")
 
@@ -56,7 +56,7 @@ def test_bad_parameter_is_shown_next_to_its_field(page: Any) -> None:
     threads.fill("2")
     page.get_by_label("Controlled").check()
     page.locator("#sched-seed").fill("-1")
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     expect(page.locator("[data-error-for=sched-seed]")).to_contain_text("'seed' must be between 0")
 
 
@@ -71,7 +71,7 @@ def test_a_full_queue_says_when_to_try_again(page: Any) -> None:
         ),
     )
     page.goto("/scenarios/race")
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     expect(page.locator("[data-role=form-error]")).to_have_text(
         "2 runs are running and 8 are waiting; the queue is full. (try again in 5 s)"
     )
@@ -91,7 +91,7 @@ def test_shared_run_page_waits_for_play_then_replays(page: Any, live_url: str) -
     expect(stage).to_have_attribute("data-played", "0")
     expect(page.locator(".verdict")).to_be_hidden()
     page.locator("[data-role=speed]").select_option("16")
-    page.get_by_role("button", name="▶ Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     verdict = page.locator(".verdict")
     expect(verdict).to_be_visible()
     facts = verdict.locator(".fact")
@@ -114,9 +114,9 @@ def test_unknown_scenario_and_run(page: Any) -> None:
 def test_display_preferences_stick(page: Any) -> None:
     page.goto("/")
     root = page.locator("html")
-    page.get_by_role("button", name="◐ Dark").click()
+    page.get_by_role("button", name="Dark", exact=True).click()
     expect(root).to_have_attribute("data-theme", "dark")
-    page.get_by_role("button", name="▣ Projector").click()
+    page.get_by_role("button", name="Projector", exact=True).click()
     expect(root).to_have_attribute("data-projector", "on")
     page.goto("/scenarios/race")  # applied before the first paint, by boot.js
     expect(root).to_have_attribute("data-theme", "dark")

@@ -51,7 +51,7 @@ def test_copy_demo_link_builds_the_link_from_the_form(page: Any, live_url: str) 
     page.get_by_label("Controlled").check()
     page.locator("#sched-seed").fill("7")
     page.locator("#sched-policy").select_option("pct")
-    page.get_by_role("button", name="↗ Copy demo link").click()
+    page.get_by_role("button", name="Copy demo link").click()
     link = page.locator("[data-role=demo-url]")
     expected = (
         f"{live_url}/scenarios/race?threads=8&iterations=500&switch_interval_us=100"
@@ -61,7 +61,7 @@ def test_copy_demo_link_builds_the_link_from_the_form(page: Any, live_url: str) 
     assert page.evaluate("navigator.clipboard.readText()") == expected
     # A bad field: no link, its error instead.
     page.locator("#param-threads").fill("99")
-    page.get_by_role("button", name="↗ Copy demo link").click()
+    page.get_by_role("button", name="Copy demo link").click()
     expect(page.locator("[data-error-for=threads]")).to_have_text(
         "'threads' must be between 1 and 16; got 99."
     )
@@ -99,7 +99,7 @@ def test_share_dialog_on_a_loopback_server_says_how_to_share(
     page: Any, live_url: str, shot: Any
 ) -> None:
     run_id = start(page, "race-locked", threads=2, iterations=20)
-    page.get_by_role("button", name="⇪ Share").click()
+    page.get_by_role("button", name="Share", exact=True).click()
     dialog = page.locator("[data-role=share-dialog]")
     expect(dialog).to_have_attribute("data-state", "ready")
     warning = dialog.locator("[data-role=share-warning]")
@@ -132,7 +132,7 @@ def test_share_dialog_on_a_lan_shows_the_lan_link_and_its_qr_code(
     }  # fmt: skip
     for p in (page, phone):
         p.route("**/api/share?*", lambda route: route.fulfill(json=answer))
-    page.get_by_role("button", name="⇪ Share").click()
+    page.get_by_role("button", name="Share", exact=True).click()
     dialog = page.locator("[data-role=share-dialog]")
     expect(dialog).to_have_attribute("data-state", "ready")
     expect(dialog.locator("[data-role=share-warning]")).to_be_hidden()
@@ -147,7 +147,7 @@ def test_share_dialog_on_a_lan_shows_the_lan_link_and_its_qr_code(
     shot(page, "share-lan-1280x720")
 
     phone.goto(f"/runs/{run_id}")
-    phone.get_by_role("button", name="⇪ Share").click()
+    phone.get_by_role("button", name="Share", exact=True).click()
     expect(phone.locator("[data-role=share-dialog]")).to_have_attribute("data-state", "ready")
     expect(phone.locator("[data-role=share-present-hint]")).to_be_hidden()  # not the creator
     assert_no_sideways_scroll(phone)
@@ -161,7 +161,7 @@ def test_presenter_mode_the_follower_tracks_the_presenter(
     teacher = page.locator("[data-role=stage]")
     student = viewer.locator("[data-role=stage]")
     page.keyboard.press("Home")
-    page.get_by_role("button", name="◉ Present").click()
+    page.get_by_role("button", name="Present", exact=True).click()
     expect(page.locator("[data-role=presence]")).to_contain_text("Presenting")
 
     viewer.goto(f"/runs/{run_id}")
@@ -210,15 +210,15 @@ def test_presenter_mode_the_follower_tracks_the_presenter(
     page.keyboard.press("Home")
     expect(student).to_have_attribute("data-presenter-messages", str(seen + 1))
     expect(student).to_have_attribute("data-played", paused_at)
-    badge.get_by_role("button", name="↩ Re-join the teacher").click()
+    badge.get_by_role("button", name="Re-join the teacher").click()
     expect(student).to_have_attribute("data-played", "0")
     # The student's own controls detach too.
     viewer.keyboard.press("ArrowRight")
     expect(badge).to_contain_text("You left the teacher's playback")
-    badge.get_by_role("button", name="↩ Re-join the teacher").click()
+    badge.get_by_role("button", name="Re-join the teacher").click()
     expect(student).to_have_attribute("data-played", "0")
 
-    page.get_by_role("button", name="■ Stop presenting").click()
+    page.get_by_role("button", name="Stop presenting").click()
     expect(badge).to_contain_text("The teacher stopped presenting")
     expect(page.locator("[data-role=presence]")).to_be_hidden()
 
@@ -270,13 +270,13 @@ def test_downloads_of_a_run(page: Any) -> None:
     downloads = page.locator("[data-role=downloads]")
     expect(downloads).to_be_visible()
     expect(downloads).to_contain_text("chrome://tracing")
-    jsonl = downloads.get_by_role("link", name="↓ Every event (.jsonl)")
+    jsonl = downloads.get_by_role("link", name="Every event (.jsonl)")
     expect(jsonl).to_have_attribute("href", f"/api/runs/{run_id}/events.jsonl")
     lines = page.request.get(jsonl.get_attribute("href")).text().splitlines()
     played = page.locator("[data-role=stage]").get_attribute("data-played")
     assert [json.loads(line)["seq"] for line in lines] == list(range(1, len(lines) + 1))
     assert played is not None
-    trace = downloads.get_by_role("link", name="↓ Chrome trace (.json)")
+    trace = downloads.get_by_role("link", name="Chrome trace (.json)")
     with page.expect_download() as download:
         trace.click()
     path = download.value.path()

@@ -110,7 +110,7 @@ def test_race_plays_live_with_the_counter_beside_what_it_should_be(
     page.goto("/scenarios/race")
     page.locator("#param-threads").fill("3")
     page.locator("#param-iterations").fill("300")
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     stage = page.locator("[data-role=stage]")
     # It plays at a watchable pace: threads show up running, the code marks their line.
     expect(page.locator(".board-col[data-column=Running] .token").first).to_be_visible()
@@ -131,7 +131,7 @@ def test_race_plays_live_with_the_counter_beside_what_it_should_be(
         expect(counter.locator(".prim-should")).to_contain_text(f"should be 900 — {lost} lost")
     run_id = stage.get_attribute("data-run")
     assert page.evaluate(f"localStorage.getItem('threadlab:control:{run_id}')")
-    expect(page.get_by_role("button", name="⇪ Share")).to_be_visible()  # test_classroom.py
+    expect(page.get_by_role("button", name="Share")).to_be_visible()  # test_classroom.py
     expect(page.locator(".log-row").first).to_contain_text("The run ended: Finished")
     shot(page, "race-verdict-1280x720")
 
@@ -209,7 +209,7 @@ def test_manual_stepping_goal_and_undo(page: Any) -> None:
     page.get_by_label("Controlled").check()
     page.locator("#sched-policy").select_option("manual")
     page.locator("#param-threads").fill("2")
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     manual = page.locator("[data-role=manual-panel]")
     expect(manual.locator(".manual-goal")).to_have_text("Your goal: make it lose an update.")
     buttons = manual.locator(".step-button")
@@ -222,7 +222,7 @@ def test_manual_stepping_goal_and_undo(page: Any) -> None:
         "Goal reached: you made it lose an update in 2 steps."
     )
     expect(page.locator(".verdict")).to_be_visible()
-    manual.get_by_role("button", name="↶ Undo last step").click()
+    manual.get_by_role("button", name="Undo last step").click()
     expect(page.locator("[data-role=stage]")).to_have_attribute("data-run", "run-2")
     assert server.created[-1]["options"]["choices"] == ["T1"]
     assert server.created[-1]["policy"] == "manual"
@@ -280,7 +280,7 @@ def start(page: Any, scenario: str, **params: Any) -> str:
     page.goto(f"/scenarios/{scenario}")
     for name, value in params.items():
         page.locator(f"#param-{name}").fill(str(value))
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     stage = page.locator("[data-role=stage]")
     expect(stage).to_have_attribute("data-stream", "ended", timeout=30_000)
     run_id = stage.get_attribute("data-run")

@@ -9,7 +9,7 @@
 
 import { formatValue } from "../model/format.js";
 import { SPEEDS } from "../model/player.js";
-import { h, setText } from "../ui/dom.js";
+import { h, setLabel, setText } from "../ui/dom.js";
 import { SHORTCUTS, actionFor } from "../ui/keys.js";
 
 /** @typedef {import("../model/player.js").Player} Player */
@@ -110,12 +110,12 @@ export class PlaybackControls {
     }
     this.scrub.disabled = disabled;
     if (!player) {
-      setText(this.play, "▶ Play");
+      setLabel(this.play, "▶ Play");
       setText(this.position, "");
       return;
     }
     const moving = player.playing || player.follow;
-    setText(this.play, moving ? "‖ Pause" : player.caughtUp && player.complete && player.cursor > 0 ? "↺ Replay" : "▶ Play");
+    setLabel(this.play, moving ? "‖ Pause" : player.caughtUp && player.complete && player.cursor > 0 ? "↺ Replay" : "▶ Play");
     this.play.setAttribute("aria-pressed", String(moving));
     this.followButton.setAttribute("aria-pressed", String(player.follow));
     this.followButton.hidden = player.complete;

@@ -17,7 +17,7 @@
 import { presenceUrl, sendPosition, stopPresenting } from "../net/api.js";
 import { ApiError, isMissingRoute } from "../net/apierror.js";
 import { PositionSender, PresenceStream, applyPlan, followPlan, positionOf } from "../net/presence.js";
-import { part, setText } from "../ui/dom.js";
+import { part, setLabel, setText } from "../ui/dom.js";
 import { actionFor } from "../ui/keys.js";
 
 /** @typedef {import("../model/player.js").Player} Player */
@@ -225,7 +225,7 @@ export class PresenterControls {
 
   render() {
     const presenting = this.mode === "presenting";
-    setText(this.button, presenting ? "■ Stop presenting" : "◉ Present");
+    setLabel(this.button, presenting ? "■ Stop presenting" : "◉ Present");
     this.button.setAttribute("aria-pressed", String(presenting));
     this.root.dataset.presence = this.mode;
     const others = Math.max(0, this.viewers - 1); // less this page's own stream
@@ -244,7 +244,7 @@ export class PresenterControls {
     setText(this.text, text + note);
     this.bar.hidden = !text;
     this.bar.dataset.mode = this.mode;
-    setText(this.action, action);
+    setLabel(this.action, action);
     this.action.hidden = !action;
   }
 }

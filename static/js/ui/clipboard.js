@@ -6,6 +6,8 @@
  * @module ui/clipboard
  */
 
+import { setLabel } from "./dom.js";
+
 /**
  * Copy `text`; `field` (a read-only field showing it) is the fallback.
  * @param {string} text
@@ -41,7 +43,7 @@ export async function copyWithFeedback(button, text, field = null) {
   const label = button.dataset.label ?? button.textContent ?? "";
   button.dataset.label = label;
   const copied = await copyText(text, field);
-  button.textContent = copied ? "✓ Copied" : "Selected: press Ctrl+C";
-  window.setTimeout(() => { button.textContent = label; }, 2500);
+  setLabel(button, copied ? "✓ Copied" : "Selected: press Ctrl+C");
+  window.setTimeout(() => setLabel(button, label), 2500);
   return copied;
 }

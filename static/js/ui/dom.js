@@ -46,3 +46,20 @@ export function part(root, name) {
 export function setText(element, text) {
   if (element.textContent !== text) element.textContent = text;
 }
+
+/** A label's leading glyph and the words after it: "▶ Play", "✓ Copied". */
+const GLYPH = /^([^\p{L}\p{N}\s]+)\s+(\S[\s\S]*)$/u;
+
+/**
+ * Set a button's (or link's) label, only if it changed. A leading glyph ("▶ Play") is
+ * shown but wrapped in `<span aria-hidden="true">`, as in the templates, so a screen
+ * reader reads the name "Play", not "black right-pointing triangle Play".
+ * @param {Element} element
+ * @param {string} label
+ */
+export function setLabel(element, label) {
+  if (element.textContent === label) return;
+  const match = GLYPH.exec(label);
+  if (match) element.replaceChildren(h("span", { "aria-hidden": "true" }, match[1]), ` ${match[2]}`);
+  else element.textContent = label;
+}
