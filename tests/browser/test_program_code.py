@@ -48,7 +48,7 @@ def test_a_demo_link_and_a_shared_run_show_their_own_values(page: Any) -> None:
     page.goto("/scenarios/race?threads=3&iterations=40")
     signature = page.locator(SIGNATURE)
     expect(signature).to_have_text("def main(threads=3, iterations=40, switch_interval_us=100):")
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     stage = page.locator("[data-role=stage]")
     expect(stage).to_have_attribute("data-stream", "ended", timeout=30_000)
     run_id = stage.get_attribute("data-run")
@@ -66,7 +66,7 @@ def test_a_free_race_says_what_the_tracing_changes(page: Any, shot: Any) -> None
     page.goto("/scenarios/race")
     page.locator("#param-threads").fill("3")
     page.locator("#param-iterations").fill("300")
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     stage = page.locator("[data-role=stage]")
     expect(stage).to_have_attribute("data-stream", "ended", timeout=30_000)
     page.keyboard.press("End")
@@ -81,7 +81,7 @@ def test_a_free_race_says_what_the_tracing_changes(page: Any, shot: Any) -> None
     # Controlled: the scheduler decides where threads switch, so there is nothing to say.
     page.get_by_label("Controlled").check()
     page.locator("#sched-seed").fill("3")
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run again", exact=True).click()
     expect(stage).to_have_attribute("data-stream", "ended", timeout=30_000)
     page.keyboard.press("End")
     expect(verdict).to_be_visible()
@@ -91,7 +91,7 @@ def test_a_free_race_says_what_the_tracing_changes(page: Any, shot: Any) -> None
 
 def test_a_free_run_without_shared_data_has_no_note(page: Any) -> None:
     page.goto("/scenarios/lifecycle")
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     stage = page.locator("[data-role=stage]")
     expect(stage).to_have_attribute("data-stream", "ended", timeout=30_000)
     page.keyboard.press("End")
@@ -105,7 +105,7 @@ def test_a_bytecode_step_shows_the_instruction_of_the_line_on_the_page(
     """At bytecode granularity ``counter.hits += 1`` stops before its own instructions
     (load, add, store) — never the calls the worker made of it."""
     page.goto("/scenarios/plus-equals?policy=random&seed=1")  # not the default: manual
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     stage = page.locator("[data-role=stage]")
     expect(stage).to_have_attribute("data-stream", "ended", timeout=30_000)
     run_id = str(stage.get_attribute("data-run"))
@@ -125,3 +125,34 @@ def test_a_bytecode_step_shows_the_instruction_of_the_line_on_the_page(
     expect(chip).to_have_attribute("title", f"{who}: Runnable, stopped before {op}")
     chip.scroll_into_view_if_needed()
     shot(page, "plus-equals-bytecode-1280x720")
+
+
+def test_a_thread_that_raised_stays_on_its_line_with_the_exception(
+    page: Any, live_url: str
+) -> None:
+    source = (
+        "import threading\n"
+        "\n"
+        "\n"
+        "def work():\n"
+        "    items = []\n"
+        "    return items[3]\n"
+        "\n"
+        "\n"
+        "def main():\n"
+        "    t = threading.Thread(target=work, name='reader')\n"
+        "    t.start()\n"
+        "    t.join()\n"
+    )
+    created = page.request.post("/api/runs", data={"source": source})
+    assert created.status == 201, created.text()
+    run_id = created.json()["id"]
+    page.goto(f"/runs/{run_id}")
+    stage = page.locator("[data-role=stage]")
+    expect(stage).to_have_attribute("data-stream", "ended", timeout=30_000)
+    page.keyboard.press("End")
+    chip = page.locator(".code-line[data-line='6'] .chip[title^='reader:']")
+    expect(chip).to_have_attribute(
+        "title", "reader: Dead, raised IndexError: list index out of range"
+    )
+    expect(chip.locator(".chip-error")).to_have_text("raised IndexError")

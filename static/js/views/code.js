@@ -23,6 +23,7 @@ const MAX_CHIPS = 4;
  * @property {string} state
  * @property {number} colour
  * @property {string} stop the instruction it stopped before ("" if none)
+ * @property {string} error the exception it died of, on the line that raised it ("" if none)
  */
 
 export class CodeView {
@@ -94,9 +95,13 @@ export class CodeView {
     let running = 0;
     for (const name of state.order) {
       const thread = state.threads[name];
-      if (thread.line === null || thread.state === "Dead") continue;
+      // A thread that died of an exception stays on the line that raised it.
+      const error = thread.state === "Dead" ? thread.error ?? "" : "";
+      if (thread.line === null || (thread.state === "Dead" && !error)) continue;
       const on = wanted.get(thread.line) ?? [];
-      on.push({ name, state: thread.state, colour: threadColour(thread.index), stop: thread.stop?.op ?? "" });
+      on.push({
+        name, state: thread.state, colour: threadColour(thread.index), stop: thread.stop?.op ?? "", error,
+      });
       wanted.set(thread.line, on);
       if (name === state.actor) running = thread.line;
     }
@@ -112,7 +117,7 @@ export class CodeView {
    * @param {Mark[]} threads
    */
   mark(line, threads) {
-    const key = threads.map((t) => `${t.name}:${t.state}:${t.stop}`).join(" ");
+    const key = threads.map((t) => `${t.name}:${t.state}:${t.stop}:${t.error}`).join(" ");
     if ((this.drawn.get(line) ?? "") === key) return;
     const target = this.lines.get(line);
     if (key) {
@@ -135,12 +140,14 @@ export class CodeView {
           class: "chip",
           "data-state": t.state,
           "data-colour": t.colour,
-          title: `${t.name}: ${t.state}${t.stop ? `, stopped before ${t.stop}` : ""}`,
+          title: `${t.name}: ${t.state}${t.stop ? `, stopped before ${t.stop}` : ""}${
+            t.error ? `, raised ${t.error}` : ""}`,
         },
         h("span", { class: "state-icon", "aria-hidden": "true" },
           STATE_ICONS[/** @type {keyof typeof STATE_ICONS} */ (t.state)]),
         h("span", { class: "chip-name" }, t.name),
-        t.stop ? h("span", { class: "chip-stop" }, `stopped before ${t.stop}`) : null),
+        t.stop ? h("span", { class: "chip-stop" }, `stopped before ${t.stop}`) : null,
+        t.error ? h("span", { class: "chip-error" }, `raised ${t.error.split(":")[0]}`) : null),
       ),
       more ? h("span", { class: "chip chip-more", title: threads.slice(shown.length)
         .map((t) => t.name).join(", ") }, `+${more}`) : "",
