@@ -30,6 +30,8 @@ ABOUT = Scenario(
         "io-alone runs by itself; io-busy runs while cpu is spinning.",
         "The verdict compares the median reply time in both cases.",
         "cpu is never Blocked: it keeps the GIL until it is asked to give it up.",
+        "The GIL lane: cpu holds the GIL for a switch interval, io-busy for a moment "
+        "after each reply; the verdict times the wait from the server's send.",
     ),
     talking_point="Can one CPU-bound thread hurt an I/O-bound one in Python? Yes: after "
     "each blocking call the I/O thread waits for the GIL — move the CPU work to a process.",
@@ -38,4 +40,5 @@ ABOUT = Scenario(
         Param("server_us", "int", 200, "Microseconds the server takes to answer.", 0, 5000),
     ),
     modes=(Mode.FREE,),
+    extra={"gil_lane": True},  # the GIL lane, for the whole run (app/instrument/gil.py)
 )

@@ -33,6 +33,9 @@ ABOUT = Scenario(
         "Threads: the ticks of T1…T4 (progress['T1']…) interleave — the GIL passing from "
         "thread to thread — and the whole takes about as long as sequential.",
         "Processes: faster, up to the number of cores, once they are started.",
+        "The GIL lane at the top of the timeline (the warm-up): T1 and T2 take turns "
+        "holding the GIL, a slice of about one switch interval each; set switch_ms and "
+        "the slices change. The timed rounds run without the lane's tracer.",
     ),
     talking_point="Why don't threads speed up CPU-bound Python code, and what do you use "
     "instead? The GIL; use multiprocessing (or a free-threaded build, or C extensions "
@@ -41,6 +44,10 @@ ABOUT = Scenario(
         Param("tasks", "int", 4, "Tasks, threads and processes.", 1, 8),
         Param("millions", "int", 5, "Millions of loop steps per task.", 1, 50),
         Param("rounds", "int", 2, "Times each variant runs (the best counts).", 1, 5),
+        Param("switch_ms", "float", 5.0, "sys.setswitchinterval, in ms.", 0.5, 50.0),
     ),
     modes=(Mode.FREE,),
+    # The GIL lane measures the warm-up, until the program prints "timed rounds"; the
+    # rounds run without its tracer, every variant at full speed (app/instrument/gil.py).
+    extra={"gil_lane": "timed rounds"},
 )

@@ -28,6 +28,8 @@ ABOUT = Scenario(
         "Sequential: main is Blocked in one request after another.",
         "Threads: all of them are Blocked at the same time, each in its own request.",
         "The speed-up is close to the number of requests.",
+        "The GIL lane at the top of the timeline is empty while the threads sleep: "
+        "nobody needs the GIL to wait, so the waits overlap.",
     ),
     talking_point="If the GIL allows one thread at a time, why do threads help with "
     "I/O? Because a thread waiting on I/O has released the GIL.",
@@ -36,4 +38,5 @@ ABOUT = Scenario(
         Param("latency", "float", 0.2, "Seconds each request waits.", 0.01, 2.0),
     ),
     modes=(Mode.FREE,),
+    extra={"gil_lane": True},  # the GIL lane, for the whole run (app/instrument/gil.py)
 )

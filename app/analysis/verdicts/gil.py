@@ -56,6 +56,66 @@ def _handoffs(history: History) -> int:
     return count
 
 
+def lane(history: History, threads: list[str] | None = None) -> dict[str, Any]:
+    """What the GIL lane measured (``gil`` events, app/instrument/gil.py): hand-offs
+    (the holder changed from one thread to another), the median slice (how long a
+    thread held the GIL before another took it), and per thread the seconds it held the
+    GIL, wanted it (alive and not Blocked, but not holding: Runnable as the lane shows
+    it) and did not want it (Blocked), over the part of the run the lane measured.
+    ``threads``: only these (default: every thread that held it).  Empty: no lane."""
+    marks = history.gil
+    if not marks:
+        return {}
+    start = marks[0][0]
+    end = history.gil_off if history.gil_off is not None else history.last_t
+    tl = history.timeline
+    held: dict[str, float] = {}
+    slices: list[float] = []
+    handoffs = 0
+    nobody = 0.0  # seconds nobody held the GIL (every thread blocked, asleep or in C)
+    last_holder: str | None = None
+    for (t, who), nxt in zip(marks, [*marks[1:], (end, None)], strict=True):
+        if t >= end:
+            break
+        if who is None:
+            nobody += max(min(nxt[0], end) - t, 0.0)
+        else:
+            length = min(nxt[0], end) - t
+            held[who] = held.get(who, 0.0) + length
+            if last_holder is not None and who != last_holder:
+                handoffs += 1
+            if nxt[1] is not None and nxt[1] != who:
+                slices.append(length)
+            last_holder = who
+    names = threads if threads is not None else sorted(held)
+    shares: dict[str, dict[str, float]] = {}
+    for name in names:
+        steps = tl.steps.get(name, [])
+        alive = blocked = 0.0
+        for step, after in zip(steps, [*steps[1:], None], strict=True):
+            a = max(step.t, start)
+            b = min(after.t if after is not None else end, end)
+            if b <= a or step.after in ("New", "Dead"):
+                continue
+            alive += b - a
+            if step.after == "Blocked":
+                blocked += b - a
+        holding = held.get(name, 0.0)
+        shares[name] = {
+            "holding": round(holding, 6),
+            "wanting": round(max(alive - blocked - holding, 0.0), 6),
+            "not_wanting": round(blocked, 6),
+        }
+    slices.sort()
+    return {
+        "handoffs": handoffs,
+        "median_slice_ms": round(slices[len(slices) // 2] * 1e3, 3) if slices else None,
+        "shares": shares,
+        "seconds": round(end - start, 6),
+        "nobody": round(nobody, 6),
+    }
+
+
 @verdict_for("gil-cpu")
 def gil_cpu(params: dict[str, Any], history: History, status: str) -> Verdict:
     times = numbers(history.timeline)
@@ -74,7 +134,12 @@ def gil_cpu(params: dict[str, Any], history: History, status: str) -> Verdict:
         "gil_enabled": gil,
         "handoffs": _handoffs(history),
         "process_startup": times.get("process start-up"),
+        "switch_interval_ms": params.get("switch_ms", 5.0),
     }
+    measured = lane(history)
+    if measured:
+        measured["shares"] = {k: v for k, v in measured["shares"].items() if k != MAIN}
+        facts["lane"] = measured
     if status != Status.FINISHED or len(rows) < 2:
         return _missing(status, facts)
     parts = [f"sequential {seconds(rows[0]['seconds'])}"]
@@ -97,7 +162,24 @@ def gil_cpu(params: dict[str, Any], history: History, status: str) -> Verdict:
             procs_text += f", once started: that took {seconds(facts['process_startup'])}"
         parts.append(procs_text + ")")
     head = f"Best of {params.get('rounds', 1)}: " if params.get("rounds", 1) > 1 else ""
-    return {"summary": head + "; ".join(parts) + ".", "facts": facts}
+    return {"summary": head + "; ".join(parts) + "." + _lane_text(facts), "facts": facts}
+
+
+def _lane_text(facts: dict[str, Any]) -> str:
+    """The warm-up as the GIL lane measured it (the timed rounds ran without it)."""
+    measured = facts.get("lane")
+    if not measured or not measured["shares"]:
+        return ""
+    total = sum(s["holding"] for s in measured["shares"].values()) or 1.0
+    shares = ", ".join(
+        f"{name} {s['holding'] / total:.0%}" for name, s in measured["shares"].items()
+    )
+    text = f" The GIL lane (warm-up, not timed): the GIL changed hands {measured['handoffs']} times"
+    if measured["median_slice_ms"] is not None:
+        text += f", a median slice of {measured['median_slice_ms']:g} ms"
+        if facts.get("switch_interval_ms"):
+            text += f" (switch interval {facts['switch_interval_ms']:g} ms)"
+    return text + f"; shares of the holding: {shares}. The timed rounds ran without its tracer."
 
 
 @verdict_for("gil-io")
@@ -106,6 +188,9 @@ def gil_io(params: dict[str, Any], history: History, status: str) -> Verdict:
     n = params.get("requests", 8)
     rows = table(times, ["sequential", "threads"], {"threads": f"{n} threads"})
     facts: dict[str, Any] = {"table": rows, "ideal_speedup": n}
+    measured = lane(history)
+    if measured:
+        facts["lane"] = measured
     if status != Status.FINISHED or len(rows) < 2:
         return _missing(status, facts)
     seq, par = rows
@@ -115,6 +200,11 @@ def gil_io(params: dict[str, Any], history: History, status: str) -> Verdict:
         f"{par['speedup']}× faster (at most {n}×): the waits overlapped, because a thread "
         "waiting for I/O releases the GIL."
     )
+    if measured and measured["seconds"]:
+        summary += (
+            f" The GIL lane: nobody held the GIL for {measured['nobody'] / measured['seconds']:.0%}"
+            " of the run — the sleeping threads did not need it."
+        )
     return {"summary": summary, "facts": facts}
 
 
@@ -130,7 +220,17 @@ def gil_convoy(params: dict[str, Any], history: History, status: str) -> Verdict
         ],
         "switch_interval_us": interval,
         "slowdown": round(busy / alone, 1) if alone and busy else None,
+        # The wait after each reply: from the server's send (a timestamp taken in the
+        # server process, outside the waiting thread) to the thread running again.
+        "after_reply_us": {
+            "alone": times.get("alone, after the reply"),
+            "beside a CPU-bound thread": times.get("beside a CPU-bound thread, after the reply"),
+        },
     }
+    measured = lane(history, ["io-busy", "cpu"])
+    if measured:
+        facts["lane"] = measured
+        facts["lane"]["takeovers"] = _takeovers(history, "cpu", "io-busy")
     if status != Status.FINISHED or alone is None or busy is None:
         return _missing(status, facts)
     rounds = params.get("rounds", 100)
@@ -148,7 +248,34 @@ def gil_convoy(params: dict[str, Any], history: History, status: str) -> Verdict
             f" — {facts['slowdown']}×: hardly a convoy this time; this interpreter hands "
             "the GIL back quickly to threads returning from I/O."
         )
+    waited = facts["after_reply_us"]
+    if waited["alone"] is not None and waited["beside a CPU-bound thread"] is not None:
+        tail += (
+            f" Timed from the moment the server sent each reply (its clock, outside the "
+            f"waiting thread): {waited['alone']:,.0f} µs alone, "
+            f"{waited['beside a CPU-bound thread']:,.0f} µs beside the CPU-bound thread."
+        )
+    for variant, value in waited.items():  # drawn as bars beside the replies
+        if value is not None:
+            facts["table"].append(
+                {"variant": f"{variant}: wait after the reply", "microseconds": value}
+            )
+    if "lane" in facts:
+        tail += (
+            f" The GIL lane saw the GIL go from cpu to io-busy {facts['lane']['takeovers']} times."
+        )
     return {"summary": head + tail, "facts": facts}
+
+
+def _takeovers(history: History, src: str, dst: str) -> int:
+    """How often the GIL lane shows ``dst`` taking the GIL right after ``src`` held it."""
+    count, last = 0, None
+    for _t, who in history.gil:
+        if who is None:
+            continue
+        count += last == src and who == dst
+        last = who
+    return count
 
 
 MODELS = ("sequential", "threads", "processes", "asyncio")

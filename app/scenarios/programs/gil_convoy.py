@@ -6,19 +6,22 @@ from multiprocessing import Pipe, get_context
 
 
 def echo_server(conn, delay):  # runs in its own process: it never needs our GIL
-    while (message := conn.recv()) is not None:
+    while conn.recv() is not None:
         time.sleep(delay)  # the server takes a moment to answer
-        conn.send(message)
+        conn.send(time.perf_counter())  # when the reply left (the clock is system-wide)
 
 
 def ping(conn, rounds, label):  # the I/O-bound thread: tiny requests, waits for replies
-    latencies = []
+    latencies, waits = [], []
     for i in range(rounds):
         start = time.perf_counter()
         conn.send(i)
-        conn.recv()  # blocks, releasing the GIL; to go on, it must get the GIL back
-        latencies.append(time.perf_counter() - start)
+        sent = conn.recv()  # blocks, releasing the GIL; to go on, it must get the GIL back
+        now = time.perf_counter()
+        latencies.append(now - start)
+        waits.append(now - sent)  # from the reply's send, timed outside this thread
     print(f"{label}: {statistics.median(latencies) * 1e6:.0f} µs")
+    print(f"{label}, after the reply: {statistics.median(waits) * 1e6:.0f} µs")
 
 
 def spin(stop):  # the CPU-bound thread: never blocks, so never gives the GIL up willingly

@@ -45,11 +45,15 @@ def timed(run, *args):
     return time.perf_counter() - start
 
 
-def main(tasks=4, millions=5, rounds=2):
+def main(tasks=4, millions=5, rounds=2, switch_ms=5.0):
+    sys.setswitchinterval(switch_ms / 1000)  # how long a thread may keep the GIL
     n = millions * 1_000_000
     print(f"cores: {os.cpu_count()}")
     gil_enabled = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True  # 3.13+
     print(f"GIL enabled: {gil_enabled}")
+    print(f"switch interval: {sys.getswitchinterval() * 1e3:g} ms")
+    in_threads(tasks, n // 10)  # a warm-up, not timed: watch the threads take turns
+    print("timed rounds: the best of each variant counts")
     # "spawn": fresh interpreters, the safe way to start processes from a threaded program
     with ProcessPoolExecutor(tasks, mp_context=get_context("spawn")) as pool:
         print(f"process start-up: {timed(in_processes, pool, tasks, 0):.3f} s")

@@ -1,0 +1,187 @@
+// @ts-check
+/**
+ * The GIL lane at the top of the timeline: who executes Python bytecode when, measured
+ * in the worker (free mode, `gil` events: app/instrument/gil.py), or the controlled
+ * scheduler's baton (derived from `run` / `preempt`: there the scheduler decides, not
+ * the GIL). Where the lane was not measured it says so. Also: a thread's shares
+ * (holding / wanting / not wanting) for its tooltip, and the board's view of a run with
+ * the lane (a Running thread that does not hold the GIL is shown Runnable).
+ * @module views/gillane
+ */
+
+import { formatValue } from "../model/format.js";
+import { threadColour } from "../ui/palette.js";
+
+/** @typedef {import("../model/tracks.js").Tracks} Tracks */
+/** @typedef {import("../model/giltrack.js").HandOffs} HandOffs */
+/** @typedef {import("../ui/palette.js").Palette} Palette */
+/** @typedef {import("../model/reducer.js").RunState} RunState */
+/** @typedef {import("./timeline.js").TimelineView} TimelineView */
+
+export const GIL_H = 20;
+
+/**
+ * What the lane shows for this run: its label, its hand-offs (null: none to draw) and
+ * a note that says how it was measured, or why not.
+ * @param {Tracks} tracks
+ * @param {string | null} mode the run's mode ("free", "controlled"), null if unknown
+ * @returns {{label: string, track: HandOffs | null, note: string} | null} null: no lane
+ */
+export function laneOf(tracks, mode) {
+  const gil = tracks.gil;
+  const info = gil.info;
+  if (info && typeof info.unavailable === "string") {
+    return { label: "GIL", track: null, note: `GIL lane not measured: ${info.unavailable}` };
+  }
+  if (gil.measured) {
+    const how = info && typeof info.method === "string" ? info.method : "the worker's trace hook";
+    const res = info && typeof info.resolution === "string" ? info.resolution : "a line";
+    const off = gil.offAt >= 0 ? "; it stops measuring where the timed part begins" : "";
+    return { label: "GIL", track: gil.gil, note: `Measured in the worker: ${how}. Resolution: ${res}${off}.` };
+  }
+  if (mode === "controlled") {
+    return {
+      label: "baton",
+      track: gil.baton,
+      note: "The scheduler's baton (from run / preempt events): in controlled mode the scheduler, not the GIL, decides who runs.",
+    };
+  }
+  if (mode === "free") {
+    return { label: "GIL", track: null, note: "GIL lane: not measured in this run (the GIL scenarios measure it)." };
+  }
+  return null;
+}
+
+/**
+ * Draw the lane at `y`.
+ * @param {TimelineView} view
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {{label: string, track: HandOffs | null, note: string}} lane
+ * @param {number} y
+ */
+export function drawGilLane(view, ctx, lane, y) {
+  const tracks = /** @type {Tracks} */ (view.tracks);
+  const palette = /** @type {Palette} */ (view.palette);
+  const right = view.size.width - 6;
+  ctx.fillStyle = palette.fg;
+  ctx.textBaseline = "middle";
+  ctx.fillText(lane.label, 12, y + GIL_H / 2, view.labelWidth - 16);
+  const track = lane.track;
+  if (!track || track.at.length === 0) {
+    ctx.fillStyle = palette.muted;
+    ctx.fillText(track ? "nobody has held it yet" : lane.note, view.labelWidth + 4, y + GIL_H / 2, right - view.labelWidth - 8);
+  } else {
+    const end = tracks.gil.offAt >= 0 && track === tracks.gil.gil ? tracks.gil.offAt : tracks.count;
+    let painted = -Infinity;
+    for (let k = 0; k < track.at.length; k += 1) {
+      const holder = track.holder[k];
+      const a = track.at[k];
+      const b = Math.min(k + 1 < track.at.length ? track.at[k + 1] : tracks.count, end);
+      if (holder < 0 || b <= a) continue;
+      const x0 = Math.max(view.x(view.pos(a)), view.labelWidth);
+      const x1 = Math.min(view.x(view.pos(b)), right);
+      if (x1 <= view.labelWidth || x0 > right || (Math.floor(x1) <= painted && x1 - x0 < 1)) continue;
+      const from = Math.max(x0, painted);
+      ctx.fillStyle = palette.threads[threadColour(holder)];
+      ctx.fillRect(from, y + 3, Math.max(x1 - from, 1), GIL_H - 6);
+      painted = Math.max(painted, Math.floor(x1));
+    }
+    const offX = end < tracks.count ? view.x(view.pos(end)) : Infinity;
+    if (offX < right - 60) {
+      ctx.fillStyle = palette.muted;
+      const from = Math.max(offX, view.labelWidth) + 6;
+      ctx.fillText("not measured from here: the timed part runs without the lane", from, y + GIL_H / 2, right - from);
+    }
+  }
+  ctx.fillStyle = palette.grid;
+  ctx.fillRect(view.labelWidth, y + GIL_H - 0.5, right - view.labelWidth, 0.5);
+}
+
+/**
+ * The tooltip line of the lane at event index `i`.
+ * @param {Tracks} tracks
+ * @param {{label: string, track: HandOffs | null, note: string}} lane
+ * @param {number} i
+ * @returns {string}
+ */
+export function laneTip(tracks, lane, i) {
+  if (!lane.track) return lane.note;
+  const holder = tracks.gil.holderAt(lane.track, i);
+  const who = holder >= 0 ? tracks.lanes[holder].name : "nobody";
+  const what = lane.label === "baton" ? "holds the scheduler's baton" : "holds the GIL";
+  return `${who} ${what} here. ${lane.note}`;
+}
+
+/**
+ * A thread's shares of the lane's time: holding, wanting (alive, not Blocked, not
+ * holding — plus its measured waits after a wait ended) and not wanting (Blocked).
+ * @param {Tracks} tracks
+ * @param {number} index the thread's lane
+ * @returns {string | null} null without a measured lane
+ */
+export function sharesText(tracks, index) {
+  const gil = tracks.gil;
+  if (!gil.measured || gil.gil.at.length === 0) return null;
+  const lane = tracks.lanes[index];
+  if (!lane) return null;
+  const end = gil.offAt >= 0 ? gil.offAt : tracks.count - 1;
+  const t = (/** @type {number} */ i) => tracks.t.at(Math.min(i, tracks.count - 1));
+  let holding = 0;
+  const track = gil.gil;
+  for (let k = 0; k < track.at.length; k += 1) {
+    if (track.holder[k] !== index) continue;
+    const b = Math.min(k + 1 < track.at.length ? track.at[k + 1] : end, end);
+    if (b > track.at[k]) holding += t(b) - t(track.at[k]);
+  }
+  let alive = 0;
+  let blocked = 0;
+  for (let k = 0; k < lane.segStart.length; k += 1) {
+    const a = lane.segStart.at(k);
+    const b = Math.min(tracks.segmentEnd(lane, k), end);
+    const state = lane.segState.at(k);
+    if (b <= a || state === 0 || state === 4) continue; // New, Dead
+    alive += t(b) - t(a);
+    if (state === 3) blocked += t(b) - t(a);
+  }
+  const after = gil.waitAfter.get(index) ?? 0;
+  const inferred = gil.inferred.get(index) ?? 0;
+  const wanting = Math.max(alive - blocked - holding, 0) + after;
+  const notWanting = Math.max(blocked - after, 0);
+  const total = holding + wanting + notWanting;
+  if (total <= 0) return null;
+  const pct = (/** @type {number} */ v) => `${Math.round((100 * v) / total)}%`;
+  let text = `GIL: holding ${pct(holding)} · wanting ${pct(wanting)} · not wanting ${pct(notWanting)} of ${formatValue(Number(total.toFixed(3)))} s`;
+  if (after > 0) {
+    text += ` (wanting includes ${formatValue(Number((after * 1e3).toFixed(2)))} ms after its waits ended, timed from the release`;
+    text += inferred > 0 ? `; ${formatValue(Number((inferred * 1e3).toFixed(2)))} ms of it inferred from sleep deadlines)` : ")";
+  }
+  return text;
+}
+
+/** @type {WeakMap<object, RunState>} */
+const shownStates = new WeakMap();
+/** @type {WeakMap<object, any>} a thread view → the same, Runnable (one copy each) */
+const runnable = new WeakMap();
+
+/**
+ * The state as the board shows it: with the GIL lane measuring, a Running thread that
+ * does not hold the GIL is Runnable (it wants the GIL, and waits for it).
+ * @param {RunState} state
+ * @returns {RunState}
+ */
+export function withGil(state) {
+  const gil = state.gil;
+  if (!gil || !gil.measuring) return state;
+  const cached = shownStates.get(state);
+  if (cached) return cached;
+  const threads = { ...state.threads };
+  for (const name of state.order) {
+    const thread = threads[name];
+    if (thread.state !== "Running" || name === gil.holder) continue;
+    if (!runnable.has(thread)) runnable.set(thread, { ...thread, state: "Runnable" });
+    threads[name] = runnable.get(thread);
+  }
+  const shown = { ...state, threads };
+  shownStates.set(state, shown);
+  return shown;
+}
