@@ -4,7 +4,8 @@ the worker and the CLI use it.
 
 Replayed in order, a consistent log never shows two owners of a Lock, more holders of a
 semaphore than its value, a thread leaving Dead, a transition outside the lifecycle
-diagram, a gap in ``seq`` or a ``t`` that goes back.
+diagram, a gap in ``seq`` or a ``t`` that goes back — nor a GIL held by a thread that is
+not Running, or by two threads at once on a build with a GIL (``gil`` events).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.analysis.timeline import Timeline
-from app.instrument.events import BLOCKED, RESOURCE_KINDS, RUNNING, TRANSITIONS, Event
+from app.instrument.events import BLOCKED, GIL, RESOURCE_KINDS, RUNNING, TRANSITIONS, Event
 
 LOCKS = ("Lock", "RLock")
 SEMAPHORES = ("Semaphore", "BoundedSemaphore")
@@ -55,6 +56,13 @@ class History:
     outputs: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # thread → exception it died of
     timeline: Timeline = field(default_factory=Timeline)  # the order of it all, for verdicts
+    # asyncio task lanes: task → its loop's thread; loop → the task Running on it now.
+    task_loops: dict[str, str] = field(default_factory=dict)
+    loop_running: dict[str, str] = field(default_factory=dict)
+    # The GIL lane (``gil`` events): (t, holder or None) per hand-off, in order.
+    gil: list[tuple[float, str | None]] = field(default_factory=list)
+    gil_enabled: bool = True  # what the lane's first event said of the build
+    gil_off: float | None = None  # when the lane stopped measuring, if it did before the end
 
     def apply(self, ev: Event) -> None:
         seq = ev["seq"]
@@ -65,7 +73,9 @@ class History:
             self._problem(ev, f"t went back from {self.last_t} to {ev['t']}")
         self.last_t = max(self.last_t, ev["t"])
         self.timeline.add(ev)
-        if ev["thread"] is not None:
+        if ev["kind"] == GIL:
+            self._on_gil(ev)
+        elif ev["thread"] is not None:
             self._thread_event(ev)
         elif ev["kind"] == "output":
             self.outputs.append(str(ev["detail"].get("text", "")))
@@ -79,6 +89,10 @@ class History:
         if before != after and (before, after) not in TRANSITIONS:
             self._problem(ev, f"{name} went from {before} to {after}")
         th.state = after
+        if kind == "create" and ev["detail"].get("task"):
+            self.task_loops[name] = str(ev["detail"].get("loop"))
+        if name in self.task_loops:
+            self._one_task_running(ev, name, after)
         if kind in RESOURCE_KINDS and after != RUNNING:
             # Added: only a running thread acts on a resource.  A thread shown Blocked
             # (or Runnable, or Dead) while it acquires, releases, reads… is a picture
@@ -95,6 +109,36 @@ class History:
         handler = _HANDLERS.get(kind)
         if handler is not None:
             handler(self, ev, th)
+
+    def _on_gil(self, ev: Event) -> None:
+        """A hand-off of the GIL lane: it changes no thread's state.  Its holder is a
+        thread of the run that is Running; on a build with a GIL, one holder at most."""
+        holder, d = ev["thread"], ev["detail"]
+        if "gil" in d:
+            self.gil_enabled = bool(d["gil"])
+        if "off" in d and self.gil_off is None:
+            self.gil_off = ev["t"]
+        holders = d.get("holders")
+        if isinstance(holders, list) and len(holders) > 1 and self.gil_enabled:
+            self._problem(ev, f"two GIL holders: {', '.join(map(str, holders))}")
+        if holder is not None:
+            th = self.threads.get(holder)
+            if th is None or th.state != RUNNING:
+                state = th.state if th is not None else "unknown"
+                self._problem(ev, f"{holder} holds the GIL while {state}")
+        self.gil.append((ev["t"], holder))
+
+    def _one_task_running(self, ev: Event, task: str, after: str | None) -> None:
+        """Added: the tasks of one event loop share its thread, so at most one of them
+        is Running at any instant (docs/contracts.md, "asyncio tasks as lanes")."""
+        loop = self.task_loops[task]
+        now = self.loop_running.get(loop)
+        if after == RUNNING:
+            if now is not None and now != task:
+                self._problem(ev, f"{task} and {now} of the loop on {loop} both Running")
+            self.loop_running[loop] = task
+        elif now == task:
+            del self.loop_running[loop]
 
     def _on_declare(self, ev: Event, th: ThreadState) -> None:
         d = ev["detail"]

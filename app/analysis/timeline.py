@@ -25,6 +25,7 @@ class Step:
     kind: str  # create, start, run, block, wake, exit…
     obj: str | None
     reason: str | None  # for a block: sleep, io, acquire, wait, join, put, get
+    line: int | None = None  # the program's line of the event
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ class Timeline:
             return
         self._state[thread] = after
         reason = ev["detail"].get("reason") if ev["kind"] == "block" else None
-        step = Step(ev["seq"], ev["t"], before, after, ev["kind"], ev["obj"], reason)
+        step = Step(
+            ev["seq"], ev["t"], before, after, ev["kind"], ev["obj"], reason, ev.get("line")
+        )
         self.steps.setdefault(thread, []).append(step)
 
     # --- questions verdicts ask ---------------------------------------------------------

@@ -61,8 +61,18 @@ TIMED_OUT = "timed_out"  # the ``wake`` detail field: true when a timed wait ran
 # ``measure``: a number a scenario measured (detail: name, value, unit), e.g. the wall
 # time of one variant in a GIL demo.  Nothing produces it now (programs print their
 # measurements); older recordings have it, and a contract kind keeps its meaning.
-RUN_KINDS = ("output", "measure", DEADLOCK, "limit", "end")
+# ``gil``: a hand-off of the GIL lane (free mode, app/instrument/gil.py): ``thread`` the
+# thread that executes bytecode from then on (null: none does), ``state`` null — it
+# changes no thread's state; on a build without a GIL, ``detail.holders`` lists all that
+# do.  The first one of a run (``thread`` null) says how the lane is measured, or why not.
+GIL = "gil"
+RUN_KINDS = ("output", "measure", DEADLOCK, "limit", "end", GIL)
 KINDS = LIFECYCLE_KINDS + RESOURCE_KINDS + RUN_KINDS
+# A child process's lanes are ``<process name>/<thread name>`` (``Process-1/MainThread``),
+# its resources and shared data ``<process name>/<name>``; its start and end are the
+# ``create`` (detail ``pid``) and ``exit`` (``pid``, ``exitcode``) of its MainThread lane.
+# A thread a library starts for itself carries ``internal: true`` on its ``create``.
+PROCESS_SEPARATOR = "/"
 
 RESOURCE_TYPES = (
     "Lock",

@@ -28,6 +28,9 @@ _INSTRUMENT_FILES = frozenset(
     os.path.join(_INSTRUMENT_DIR, f) for f in os.listdir(_INSTRUMENT_DIR) if f.endswith(".py")
 )
 EMPTY: dict[str, Any] = {}  # shared empty detail: never mutated
+# Name prefixes of the threads a library starts for itself (the default executor of an
+# asyncio loop): adopted with ``internal: true``, drawn quieter.
+INTERNAL_THREADS = ("asyncio_",)
 
 
 class ThreadInfo:
@@ -113,7 +116,10 @@ class Runtime:
         self.bind(info)
         with self._lock:
             self.adopted.append(info)
-        self.emit("create", state=NEW, info=info, detail={"adopted": True})
+        detail: dict[str, Any] = {"adopted": True}
+        if os_thread.name.startswith(INTERNAL_THREADS):
+            detail["internal"] = True  # a library's own thread: asyncio.to_thread's pool
+        self.emit("create", state=NEW, info=info, detail=detail)
         self.emit("start", state=RUNNABLE, info=info)
         self.emit("run", state=RUNNING, info=info)
         return info

@@ -81,7 +81,7 @@ _REAL: dict[str, ModuleType] = {
     "concurrent": concurrent,
     "concurrent.futures": concurrent.futures,
 }
-_TOP_LEVEL = frozenset(name.partition(".")[0] for name in _REAL)
+_TOP_LEVEL = frozenset(name.partition(".")[0] for name in _REAL) | {"asyncio", "multiprocessing"}
 
 _active: dict[str, ModuleType] | None = None
 _real_import: Callable[..., ModuleType] | None = None
@@ -107,8 +107,50 @@ def _build() -> dict[str, ModuleType]:
             if f"{name}.{attr}" not in NOT_YET_TRACED
         }
         modules[name] = _substitute(_REAL[name], overrides)
+    # A process pool's workers are lanes (``processes.py``), loaded at its first use.
+    futures = vars(modules["concurrent.futures"])
+    futures.pop("ProcessPoolExecutor", None)  # the real one, once something loaded it
+    futures["__getattr__"] = _futures_getattr
     modules["concurrent"] = _substitute(concurrent, {"futures": modules["concurrent.futures"]})
     return modules
+
+
+def _futures_getattr(name: str) -> object:
+    if name == "ProcessPoolExecutor":
+        from app.instrument import processes
+
+        return processes.ProcessPoolExecutor
+    return getattr(concurrent.futures, name)
+
+
+def _multiprocessing_substitute() -> ModuleType:
+    """``multiprocessing`` as a program gets it: each child process a group of lanes
+    (``processes.py``), "spawn" by default; built at a program's first import of it
+    (fresh for each execution), as it costs a worker that does not."""
+    import multiprocessing
+
+    from app.instrument import processes
+
+    return _substitute(multiprocessing, processes.substitute_namespace())
+
+
+def _asyncio_substitute() -> ModuleType:
+    """``asyncio`` as a program gets it: its tasks are lanes (``tasks.py``); imported
+    only by a program that imports asyncio, as it costs a worker that does not."""
+    import asyncio
+
+    from app.instrument import asyncio_prims, tasks
+
+    overrides = {name: getattr(tasks, name) for name in ASYNCIO_TRACED[0]}
+    overrides.update({name: getattr(asyncio_prims, name) for name in ASYNCIO_TRACED[1]})
+    return _substitute(asyncio, overrides)
+
+
+# ``asyncio``'s names a program gets traced: from ``tasks.py``, from ``asyncio_prims.py``.
+ASYNCIO_TRACED = (
+    ("run", "Runner", "new_event_loop", "gather"),
+    ("Lock", "Semaphore", "Event", "Queue", "TaskGroup", "sleep", "to_thread", "wait"),
+)
 
 
 def reset() -> dict[str, ModuleType]:
@@ -153,6 +195,10 @@ def _import(
     if top not in _TOP_LEVEL:
         return module
     modules = _active if _active is not None else reset()
+    if top == "asyncio" and "asyncio" not in modules:  # built at its first import only
+        modules["asyncio"] = _asyncio_substitute()
+    if top == "multiprocessing" and "multiprocessing" not in modules:  # the same
+        modules["multiprocessing"] = _multiprocessing_substitute()
     if fromlist:  # ``from X import y`` gets X itself: ours, unless X is one we don't cover
         return modules.get(name, module)
     return modules[top]  # ``import X.Y`` binds X, whose ``Y`` is ours

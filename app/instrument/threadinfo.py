@@ -104,7 +104,7 @@ def active_count() -> int:
 
 
 def _alive(rt: Runtime, info: ThreadInfo) -> bool:
-    if info.state in (NEW, DEAD):
+    if info.state in (NEW, DEAD) or "process" in info.extra:  # a child process's lane
         return False
     # An adopted thread's end is recorded later (``reap_adopted``): ask its OS thread.
     return info not in rt.adopted or info.extra["os_thread"].is_alive()

@@ -21,6 +21,7 @@ from app.contract import Granularity, Mode, Status
 from app.instrument.bytecode import BytecodeStepper
 from app.instrument.events import DEAD, NEW, RUNNABLE
 from app.instrument.executor import python_exit
+from app.instrument.gil import GilHook
 from app.instrument.hooks import FreeHook, Hook
 from app.instrument.recorder import Final, Recorder
 from app.instrument.runtime import RunOver, Runtime, raised_at
@@ -36,6 +37,12 @@ def build_runtime(spec: dict[str, Any], control: RunControl, entry: Callable[...
     if spec["mode"] == Mode.CONTROLLED:
         hook = make_scheduler(spec, control)
         clock: Callable[[], float] = hook.clock
+    elif spec["options"].get("gil_lane") and isinstance(entry, Program):
+        # True; the seconds it measures; or the start of the line that ends it (gil.py)
+        lane = spec["options"]["gil_lane"]
+        until = lane if isinstance(lane, str) else None
+        budget = None if lane is True or until is not None else float(lane)
+        hook, clock = GilHook({entry.filename}, budget, until), time.perf_counter
     else:
         hook, clock = FreeHook(), time.perf_counter
 
@@ -136,6 +143,7 @@ class OutputCapture:
     def __init__(self, rt: Runtime) -> None:
         self._rt = rt
         self._partial: dict[int, str] = {}
+        self._watch = getattr(rt.hook, "on_output", None)  # the GIL lane's end (gil.py)
 
     def write(self, text: str) -> int:
         key = threading.get_ident()
@@ -143,6 +151,8 @@ class OutputCapture:
         *lines, rest = buffered.split("\n")
         for line in lines:
             self._rt.emit_run("output", detail={"text": line, "by": self._rt.me().name})
+            if self._watch is not None:
+                self._watch(line)
         if rest:
             self._partial[key] = rest
         return len(text)

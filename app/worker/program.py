@@ -104,6 +104,21 @@ class Program:
             raise ProgramError(
                 failure.message, failure.error, failure.traceback, failure.line, failure.column
             )
+        namespace = vars(self.module())
+        if "multiprocessing" in sys.modules:  # the program may start processes
+            _let_children_load(self)
+        main = namespace.get("main")
+        if callable(main) and not self.body_calls_main:
+            main(**params)
+        elif params:
+            names = ", ".join(sorted(params))
+            raise TypeError(f"the program has no main() to take its parameters ({names})")
+
+    def module(self) -> ModuleType:
+        """A fresh module of the program, its body executed (``sys.modules`` has it)."""
+        assert self.code is not None
+        global _running
+        _running = self
         stdlib.install_import_hook()
         stdlib.reset()
         module = ModuleType(PROGRAM_MODULE)
@@ -121,14 +136,17 @@ class Program:
             self.filename,
         )
         exec(self.code, namespace)
-        if "multiprocessing" in sys.modules:  # the program may start processes
-            _let_children_load(self)
-        main = namespace.get("main")
-        if callable(main) and not self.body_calls_main:
-            main(**params)
-        elif params:
-            names = ", ".join(sorted(params))
-            raise TypeError(f"the program has no main() to take its parameters ({names})")
+        return module
+
+
+_running: Program | None = None  # the program whose module is PROGRAM_MODULE now
+
+
+def let_children_load() -> None:
+    """Before a traced process starts (``app/instrument/processes.py``): let it load the
+    running program's functions, whenever the program first reached for processes."""
+    if _running is not None:
+        _let_children_load(_running)
 
 
 def _let_children_load(program: Program) -> None:
@@ -148,9 +166,16 @@ def _let_children_load(program: Program) -> None:
 
 def program_attribute(filename: str, source: str, qualname: str) -> Any:
     """In a process the program started: its function or class ``qualname``, from the
-    program already there (fork) or else from its plain source, run once as
-    ``PROGRAM_MODULE`` — untraced: a child's events would have nowhere to go."""
+    program already there (fork) or else from its source, run once as
+    ``PROGRAM_MODULE``: traced in a child of a run (``app/instrument/processes.py``
+    began its run before this is unpickled), else plain."""
     module = sys.modules.get(PROGRAM_MODULE)
+    processes = sys.modules.get("app.instrument.processes")  # loaded by a child of a run
+    if module is None and processes is not None and processes.in_child():
+        program = load_source(source, filename)
+        if program.code is not None:
+            module = program.module()
+            _let_children_load(program)  # its own children, in turn
     if module is None:
         module = ModuleType(PROGRAM_MODULE)
         module.__file__ = filename

@@ -70,6 +70,10 @@ class Worker:
             scenario = registry.from_module(module) if module else registry.get(spec["scenario"])
             self.params = scenario.validate(spec["params"])
             self.entry = registry.main_function(scenario)
+            lane = scenario.extra.get("gil_lane")  # the GIL lane (app/instrument/gil.py)
+            if lane and "gil_lane" not in spec.get("options", {}):
+                spec = {**spec, "options": {**spec.get("options", {}), "gil_lane": lane}}
+                self.spec = spec
         self.rt = build_runtime(dict(spec), self, self.entry)
         self.hook = self.rt.hook
         self.recorder = self.rt.recorder

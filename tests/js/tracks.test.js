@@ -45,3 +45,20 @@ test("100,000 events of 64 threads index quickly and compactly", () => {
   assert.equal(tracks.lanes.length, 64);
   assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
 });
+
+test("an asyncio task's lane and a library's own thread are marked as such", () => {
+  const tracks = new Tracks();
+  /** @param {number} seq @param {string} thread @param {object} detail */
+  const create = (seq, thread, detail) => ({
+    seq, t: seq / 1000, kind: "create", thread, state: "New", obj: null, line: null, detail,
+  });
+  tracks.append(create(1, "MainThread", {}));
+  tracks.append(create(2, "Task-1", { task: true, loop: "MainThread", target: "main" }));
+  tracks.append(create(3, "asyncio_0", { adopted: true, internal: true }));
+  const lanes = tracks.lanes.map((l) => [l.name, l.task, l.internal]);
+  assert.deepEqual(lanes, [
+    ["MainThread", false, false],
+    ["Task-1", true, false],
+    ["asyncio_0", false, true],
+  ]);
+});

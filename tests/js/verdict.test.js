@@ -3,7 +3,8 @@ import { test } from "node:test";
 
 import "./helpers.js";
 import { Mode } from "../../static/js/model/contract.js";
-import { outcome, tracingMatters } from "../../static/js/views/verdict.js";
+import { fold, initialState } from "../../static/js/model/reducer.js";
+import { asyncioMatters, outcome, tracingMatters } from "../../static/js/views/verdict.js";
 
 const end = (status, facts) => ({ status, verdict: { summary: "", facts }, message: null });
 
@@ -29,4 +30,17 @@ test("the note on tracing: free runs that read or wrote shared data, and only th
   assert.equal(tracingMatters(shared(0, 0), Mode.FREE.value), false);
   assert.equal(tracingMatters({ resources: {} }, Mode.FREE.value), false);
   assert.equal(tracingMatters(shared(3, 3), null), false); // mode not known yet
+});
+
+test("the note on asyncio: controlled runs with task lanes, and only those", () => {
+  const create = (thread, detail) => ({
+    seq: 1, t: 0, kind: "create", thread, state: "New", obj: null, line: null, detail,
+  });
+  const tasks = fold(initialState(), [create("Task-1", { task: true, loop: "MainThread" })]);
+  const threads = fold(initialState(), [create("T1", { daemon: false })]);
+  assert.equal(tasks.threads["Task-1"].loop, "MainThread");
+  assert.equal(threads.threads.T1.loop, null);
+  assert.equal(asyncioMatters(tasks, Mode.CONTROLLED.value), true);
+  assert.equal(asyncioMatters(tasks, Mode.FREE.value), false);
+  assert.equal(asyncioMatters(threads, Mode.CONTROLLED.value), false);
 });

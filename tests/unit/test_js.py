@@ -57,7 +57,7 @@ def test_events_js_mirrors_events_py() -> None:
         "console.log(JSON.stringify({FIELDS: m.FIELDS, STATES: m.STATES, KINDS: m.KINDS,"
         " LIFECYCLE_KINDS: m.LIFECYCLE_KINDS, RESOURCE_KINDS: m.RESOURCE_KINDS,"
         " RUN_KINDS: m.RUN_KINDS, RESOURCE_TYPES: m.RESOURCE_TYPES,"
-        " TRANSITIONS: m.TRANSITIONS}));"
+        " TRANSITIONS: m.TRANSITIONS, PROCESS_SEPARATOR: m.PROCESS_SEPARATOR}));"
     )
     result = subprocess.run(
         [_node(), "--input-type=module", "-e", script],
@@ -78,6 +78,7 @@ def test_events_js_mirrors_events_py() -> None:
         "RESOURCE_TYPES",
     ):
         assert js[name] == list(getattr(events, name)), name
+    assert js["PROCESS_SEPARATOR"] == events.PROCESS_SEPARATOR
     python_transitions = {f"{a or ''}>{b}" for a, b in events.TRANSITIONS}
     assert set(js["TRANSITIONS"]) == python_transitions
 

@@ -20,6 +20,8 @@ from app.analysis.failures import Failure, failures
 from app.analysis.history import History
 from app.analysis.lock_order import Inversion, LockOrder
 from app.analysis.lockset import Access, Finding, Lockset
+from app.analysis.loop_blocking import blockers
+from app.analysis.loop_blocking import sentence as loop_sentence
 from app.analysis.lost_updates import Lost, LostUpdates
 from app.analysis.ordering import in_order, walk
 from app.analysis.verdicts.base import (
@@ -74,6 +76,8 @@ def own_code(params: dict[str, Any], history: History, status: str) -> Verdict:
     )
     findings += [_inversion(i, deadlocked) for i in inversions if not set(i.locks) <= stuck]
     findings += [_unguarded(f) for f in lockset.unguarded()]
+    loop_held = blockers(history)  # asyncio: a task that kept its event loop
+    findings += [loop_sentence(b) for b in loop_held]
     waits = longest_waits(history, TOP)
     problems = bool(findings)
     if status not in (Status.FINISHED, Status.DEADLOCKED) and MAIN not in history.errors:
@@ -92,6 +96,10 @@ def own_code(params: dict[str, Any], history: History, status: str) -> Verdict:
         "races": [_race_fact(f) for f in lockset.races()[:TOP]],
         "unguarded_reads": [_race_fact(f) for f in lockset.unguarded()[:TOP]],
         "inversions": [_inversion_fact(i) for i in inversions],
+        "loop_blocked": [
+            {"task": b.task, "how": b.how, "line": b.line, "seconds": round(b.seconds, 6)}
+            for b in loop_held[:TOP]
+        ],
         **_fates(history, died),
         "held_longest": [
             {

@@ -68,8 +68,25 @@ export const RESOURCE_KINDS = Object.freeze([
   "declare", "acquire", "release", "wait", "notify", "notify_all", "set", "clear",
   "put", "get", "read", "write", "sleep", "join", "abort", "task_done",
 ]);
-export const RUN_KINDS = Object.freeze(["output", "measure", "deadlock", "limit", "end"]);
+// "gil": a hand-off of the GIL lane (thread: who executes bytecode from then on, null:
+// nobody; state null; docs/contracts.md).
+export const RUN_KINDS = Object.freeze(["output", "measure", "deadlock", "limit", "end", "gil"]);
 export const KINDS = Object.freeze([...LIFECYCLE_KINDS, ...RESOURCE_KINDS, ...RUN_KINDS]);
+// A child process's lanes: "<process name>/<thread name>" ("Process-1/MainThread");
+// its start and end: the create (detail pid) and exit (pid, exitcode) of its MainThread.
+export const PROCESS_SEPARATOR = "/";
+
+/**
+ * The process a lane belongs to ("Process-1" for "Process-1/MainThread"), or null for a
+ * thread of the run's own process.
+ * @param {string | null} lane
+ * @returns {string | null}
+ */
+export function processOf(lane) {
+  if (!lane) return null;
+  const at = lane.lastIndexOf(PROCESS_SEPARATOR);
+  return at > 0 ? lane.slice(0, at) : null;
+}
 
 /**
  * Every kind by its own name, for a module that names one the run contract also

@@ -41,7 +41,11 @@ function wakes(woken) {
 /** @type {Record<string, (who: string, obj: string, d: Record<string, any>, e: Event) => string>} */
 const SAY = {
   create: (who, _o, d) =>
-    `${who} was created${d.target ? ` to run ${d.target}()` : ""}${d.daemon ? " (a daemon)" : ""}`,
+    Number.isInteger(d.pid)
+      ? `${who}: process ${d.pid} was started${d.target ? ` to run ${d.target}()` : ""}${
+          d.free_running ? " — it runs free: the controlled scheduler steers only this process's threads" : ""
+        }`
+      : `${who} was created${d.target ? ` to run ${d.target}()` : ""}${d.daemon ? " (a daemon)" : ""}`,
   start: (who) => `${who} was started: it may run now`,
   run: (who) => `${who} runs`,
   preempt: (who, _o, d, e) =>
@@ -62,6 +66,7 @@ const SAY = {
   wake: (who, obj, d) =>
     d.timed_out ? `${who} wakes up: its wait${obj ? ` for ${obj}` : ""} timed out` : `${who} wakes up`,
   exit: (who, _o, d) => {
+    if ("exitcode" in d) return `${who}: its process ended with exit code ${d.exitcode ?? "unknown"}`;
     const error = d.error ?? d.traceback;
     return error ? `${who} died: ${lastLine(String(error))}` : `${who} finished`;
   },
@@ -97,6 +102,14 @@ const SAY = {
   abort: (who, obj) => `${who} aborted ${obj}: its waiters get BrokenBarrierError`,
   task_done: (who, obj, d) =>
     `${who} marked a task of ${obj} done${Number.isInteger(d.unfinished) ? ` (${d.unfinished} unfinished)` : ""}`,
+  gil: (who, _o, d, e) => {
+    if (e.thread !== null) return `${who} takes the GIL: it executes Python bytecode from here`;
+    if (typeof d.unavailable === "string") return `No GIL lane in this run: ${d.unavailable}`;
+    if (typeof d.method === "string") return `The GIL lane starts, measured by ${d.method}`;
+    if ("off" in d) return `The GIL lane stops measuring (${d.off}): the rest runs without its tracer`;
+    if (Array.isArray(d.holders)) return `Executing bytecode (no GIL): ${d.holders.join(", ") || "nobody"}`;
+    return "Nobody holds the GIL: its holder blocked";
+  },
   output: (_w, _o, d) => `${d.by ?? "The program"} printed: ${d.text ?? d.line ?? ""}`,
   measure: (_w, _o, d) => `Measured ${d.name}: ${formatValue(d.value)} ${d.unit ?? ""}`.trim(),
   deadlock: (_w, _o, d) => `Deadlock! ${d.text ?? "No thread can go on."}`,

@@ -9,6 +9,7 @@
  */
 
 import { STATES } from "./events.js";
+import { GilTrack } from "./giltrack.js";
 
 /** @typedef {import("./events.js").Event} Event */
 
@@ -84,6 +85,8 @@ class Column {
  * @property {Column} segState its state (index into STATES)
  * @property {Column} events indices of the thread's events
  * @property {number} state the current state's code (-1 before any)
+ * @property {boolean} task an asyncio task (its create says `task: true`), not a thread
+ * @property {boolean} internal a thread a library started for itself: drawn quieter
  */
 
 export class Tracks {
@@ -96,6 +99,12 @@ export class Tracks {
     this.lanes = [];
     /** @type {Map<string, Lane>} */
     this.byName = new Map();
+    this.gil = new GilTrack(); // the GIL lane (or the controlled scheduler's baton)
+  }
+
+  /** @param {string | null} name @returns {number} its lane's index (-1: none) */
+  laneOf(name) {
+    return name === null ? -1 : (this.byName.get(name) ?? this.addLane(name)).index;
   }
 
   /** @param {Event} event */
@@ -104,11 +113,17 @@ export class Tracks {
     this.count += 1;
     this.t.push(event.t);
     this.mark.push(MARK_OF[event.kind] ?? 0);
-    if (event.thread === null) {
-      this.thread.push(-1);
+    if (event.thread === null || event.kind === "gil") {
+      this.thread.push(-1); // a GIL hand-off belongs to the GIL lane, not its holder's
+      if (event.kind === "gil") this.gil.append(i, event, this.laneOf(event.thread));
       return;
     }
     const lane = this.byName.get(event.thread) ?? this.addLane(event.thread);
+    this.gil.append(i, event, lane.index);
+    if (event.kind === "create") {
+      lane.task = event.detail.task === true;
+      lane.internal = event.detail.internal === true;
+    }
     this.thread.push(lane.index);
     lane.events.push(i);
     const state = event.state === null ? lane.state : (STATE_CODE[event.state] ?? lane.state);
@@ -129,6 +144,8 @@ export class Tracks {
       segState: new Column(Uint8Array, 16),
       events: new Column(Int32Array, 64),
       state: -1,
+      task: false,
+      internal: false,
     };
     this.lanes.push(lane);
     this.byName.set(name, lane);

@@ -12,6 +12,7 @@ import { STATE_ICONS, describeOp } from "../model/format.js";
 import { stateCounts, waitText } from "../model/queries.js";
 import { h, setText } from "../ui/dom.js";
 import { threadColour } from "../ui/palette.js";
+import { withGil } from "./gillane.js";
 
 /** @typedef {import("../model/reducer.js").RunState} RunState */
 /** @typedef {import("../model/reducer.js").ThreadView} ThreadView */
@@ -71,6 +72,7 @@ export class BoardView {
    * @param {{animate?: boolean}} [options] slide tokens to their new column
    */
   render(state, options = {}) {
+    state = withGil(state); // with the GIL lane: Running means holding the GIL
     this.empty.hidden = state.order.length > 0;
     if (state.end && state.order.length === 0) setText(this.empty, "No thread ran.");
     for (const [name, token] of this.tokens) {
@@ -177,6 +179,8 @@ function draw(token, thread, text) {
   setText(token.holds, thread.holding.length ? `holds ${thread.holding.join(", ")}` : "");
   token.item.classList.toggle("has-error", thread.error !== null);
   token.item.classList.toggle("is-daemon", thread.daemon);
+  token.item.classList.toggle("is-task", thread.loop !== null);
+  token.item.classList.toggle("is-internal", thread.internal);
   const icon = STATE_ICONS[thread.state];
   token.item.setAttribute("aria-label", `${thread.name}: ${icon} ${thread.state}. ${text}`);
 }
@@ -194,6 +198,7 @@ export function doingText(state, thread) {
     case "Dead":
       return thread.error ? `died: ${lastLine(thread.error)}` : "ended";
     case "New":
+      if (thread.loop !== null) return `created (a task on ${thread.loop})`;
       return thread.daemon ? "created (daemon)" : "created";
     default:
       if (thread.stop) return `stopped before ${thread.stop.op}`;

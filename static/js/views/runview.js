@@ -226,6 +226,7 @@ export class RunView {
     this.run = run;
     this.info.replaceChildren(...runInfo(run));
     this.verdict.setMode(typeof run.mode === "string" ? run.mode : null);
+    this.timeline.setMode(typeof run.mode === "string" ? run.mode : null); // the GIL lane
     if (first && this.player) {
       this.presenter.attach(id, this.token, this.player);
       this.downloads.setRun(id, run.links ?? {});

@@ -17,10 +17,12 @@
  * @module views/timeline
  */
 
-import { STATES } from "../model/events.js";
+import { PROCESS_SEPARATOR, STATES, processOf } from "../model/events.js";
 import { formatValue } from "../model/format.js";
+import { laneRows } from "../model/processrows.js";
 import { MARKS } from "../model/tracks.js";
 import { readPalette, threadColour } from "../ui/palette.js";
+import { GIL_H, drawGilLane, laneOf, laneTip, sharesText } from "./gillane.js";
 import { bindTimelineInput } from "./timelineinput.js";
 import { drawMark, niceTicks, seconds, stateFills } from "./timelinepaint.js";
 
@@ -56,6 +58,8 @@ export class TimelineView {
     this.fills = {};
     this.labelWidth = 80;
     this.topKey = "";
+    /** @type {string | null} the run's mode: the GIL lane shows the baton when controlled */
+    this.mode = null;
     bindTimelineInput(this);
     new ResizeObserver(() => this.resize()).observe(this.root);
     globalThis.matchMedia?.("(prefers-color-scheme: dark)").addEventListener("change", () => this.restyle());
@@ -82,6 +86,68 @@ export class TimelineView {
 
   get tracks() {
     return this.player?.tracks ?? null;
+  }
+
+  /** @param {string | null} mode the run's mode ("free", "controlled") */
+  setMode(mode) {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.stale = true;
+    this.draw();
+  }
+
+  /** The GIL lane at the top (views/gillane.js), or null. */
+  gilLane() {
+    return this.tracks ? laneOf(this.tracks, this.mode) : null;
+  }
+
+  /**
+   * Say under the timeline how the GIL lane was measured, and at what resolution (or
+   * why there is none).
+   * @param {string | null} text
+   */
+  showGilNote(text) {
+    const note = /** @type {HTMLElement | null} */ (this.root.closest(".timeline-card")?.querySelector("[data-role=gil-note]") ?? null);
+    if (!note || note.textContent === (text ?? "")) return;
+    note.textContent = text ?? "";
+    note.hidden = text === null;
+  }
+
+  /** Where the thread lanes start: below the GIL lane, if there is one. */
+  lanesTop() {
+    return TOP + (this.gilLane() ? GIL_H : 0);
+  }
+
+  /**
+   * The row a lane is drawn on: a child process's lanes grouped under its MainThread
+   * lane (model/processrows.js); recomputed when a lane is added.
+   * @param {number} index the lane's index
+   */
+  rowOf(index) {
+    return this.rows().rows[index] ?? index;
+  }
+
+  /** @param {number} row @returns {import("../model/tracks.js").Lane | undefined} */
+  laneAtRow(row) {
+    const lanes = this.tracks?.lanes ?? [];
+    const at = this.rows().byRow[row];
+    return at === undefined ? undefined : lanes[at];
+  }
+
+  /** @returns {{ count: number, tracks: unknown, rows: number[], byRow: number[] }} */
+  rows() {
+    const lanes = this.tracks?.lanes ?? [];
+    /** @type {{ count: number, tracks: unknown, rows: number[], byRow: number[] } | undefined} */
+    let cache = this._rows;
+    if (!cache || cache.count !== lanes.length || cache.tracks !== this.tracks) {
+      const rows = laneRows(lanes.map((l) => l.name));
+      const byRow = new Array(rows.length);
+      rows.forEach((row, lane) => {
+        byRow[row] = lane;
+      });
+      cache = this._rows = { count: lanes.length, tracks: this.tracks, rows, byRow };
+    }
+    return cache;
   }
 
   /** Lane height for `n` lanes. */
@@ -138,7 +204,7 @@ export class TimelineView {
   resize() {
     const width = Math.floor(this.root.clientWidth);
     const lanes = this.tracks?.lanes.length ?? 0;
-    const height = TOP + Math.max(lanes, 1) * this.laneHeight(lanes) + AXIS_H;
+    const height = this.lanesTop() + Math.max(lanes, 1) * this.laneHeight(lanes) + AXIS_H;
     const dpr = Math.min(globalThis.devicePixelRatio || 1, 2);
     if (width === this.size.width && height === this.size.height && dpr === this.size.dpr) return;
     this.size = { width, height, dpr };
@@ -157,7 +223,7 @@ export class TimelineView {
   draw() {
     const tracks = this.tracks;
     const lanes = tracks?.lanes.length ?? 0;
-    const wantHeight = TOP + Math.max(lanes, 1) * this.laneHeight(lanes) + AXIS_H;
+    const wantHeight = this.lanesTop() + Math.max(lanes, 1) * this.laneHeight(lanes) + AXIS_H;
     if (wantHeight !== this.size.height || this.size.width === 0) return this.resize();
     const now = performance.now();
     const grown = tracks !== null && tracks.count !== this.drawnCount;
@@ -183,9 +249,13 @@ export class TimelineView {
     ctx.font = `600 12px ${getComputedStyle(this.canvas).fontFamily}`;
     this.labelWidth = this.labelsWidth(ctx);
     const laneH = this.laneHeight();
-    for (const lane of tracks.lanes) this.drawLane(ctx, lane, TOP + lane.index * laneH, laneH);
+    const gil = this.gilLane();
+    if (gil) drawGilLane(this, ctx, gil, TOP);
+    this.showGilNote(gil?.note ?? null);
+    const top = this.lanesTop();
+    for (const lane of tracks.lanes) this.drawLane(ctx, lane, top + this.rowOf(lane.index) * laneH, laneH);
     this.drawMarks(ctx, laneH);
-    this.drawAxis(ctx, TOP + tracks.lanes.length * laneH);
+    this.drawAxis(ctx, top + tracks.lanes.length * laneH);
   }
 
   /**
@@ -209,12 +279,14 @@ export class TimelineView {
     const tracks = /** @type {Tracks} */ (this.tracks);
     const palette = /** @type {Palette} */ (this.palette);
     const colour = palette.threads[threadColour(lane.index)];
+    ctx.globalAlpha = lane.internal ? 0.45 : 1; // a library's own thread: quieter
     ctx.fillStyle = colour;
     ctx.fillRect(2, y + 1, 6, laneH - 2);
     if (laneH >= 10) {
       ctx.fillStyle = palette.fg;
       ctx.textBaseline = "middle";
-      ctx.fillText(lane.name, 12, y + laneH / 2, this.labelWidth - 16);
+      // A task runs on its loop's thread: its name is set in under the threads'.
+      ctx.fillText(laneLabel(lane), 12, y + laneH / 2, this.labelWidth - 16);
     }
     const barY = y + Math.floor(laneH * (laneH >= 16 ? 0.38 : 0.15));
     const barH = Math.max(3, y + laneH - 1 - barY);
@@ -241,6 +313,7 @@ export class TimelineView {
       ctx.fillStyle = this.fills[state];
       ctx.fill(paths[i]);
     });
+    ctx.globalAlpha = 1;
     ctx.fillStyle = palette.grid;
     ctx.fillRect(this.labelWidth, y + laneH - 0.5, right - this.labelWidth, 0.5);
   }
@@ -257,6 +330,7 @@ export class TimelineView {
     const from = this.indexAt(wa);
     const to = Math.min(tracks.count - 1, this.indexAt(wb) + 1);
     const last = new Float64Array(tracks.lanes.length * MARKS.length).fill(-1);
+    const top = this.lanesTop();
     const size = Math.min(5, laneH * 0.2);
     ctx.lineWidth = 1.25;
     for (let i = from; i <= to; i += 1) {
@@ -271,7 +345,7 @@ export class TimelineView {
       const ink = mark >= 5 ? palette.muted : palette.fg;
       ctx.fillStyle = ink;
       ctx.strokeStyle = ink;
-      drawMark(ctx, MARKS[mark], x, TOP + lane * laneH + size + 2, size);
+      drawMark(ctx, MARKS[mark], x, top + this.rowOf(lane) * laneH + size + 2, size);
     }
   }
 
@@ -400,10 +474,39 @@ export class TimelineView {
     const tracks = this.tracks;
     if (!tracks || tracks.count === 0 || event.offsetX < this.labelWidth) return -1;
     const laneH = this.laneHeight();
-    const lane = tracks.lanes[Math.floor((event.offsetY - TOP) / laneH)];
+    const lane = this.laneAtRow(Math.floor((event.offsetY - this.lanesTop()) / laneH));
     const i = this.indexAt(this.unx(event.offsetX));
     if (!lane) return i;
     const near = tracks.nearestEvent(lane, i);
     return near >= 0 && Math.abs(this.x(this.pos(near)) - event.offsetX) < 14 ? near : i;
   }
+
+  /**
+   * The GIL lane's line for the tooltip at the pointer: who holds it there (over the
+   * lane), or the thread's shares (over a thread's lane); null if there is none.
+   * @param {PointerEvent} event
+   * @param {number} i the event under the pointer
+   * @returns {string | null}
+   */
+  gilTip(event, i) {
+    const tracks = this.tracks;
+    const gil = this.gilLane();
+    if (!tracks || !gil || event.offsetX < this.labelWidth) return null;
+    if (event.offsetY >= TOP && event.offsetY < TOP + GIL_H) return laneTip(tracks, gil, i);
+    const lane = this.laneAtRow(Math.floor((event.offsetY - this.lanesTop()) / this.laneHeight()));
+    return lane ? sharesText(tracks, lane.index) : null;
+  }
+}
+
+/**
+ * A lane's label: a task set in under the threads (it runs on its loop's thread); a
+ * child process's lane as "Process-1 · MainThread", its process named first.
+ * @param {import("../model/tracks.js").Lane} lane
+ * @returns {string}
+ */
+function laneLabel(lane) {
+  if (lane.task) return `↳ ${lane.name}`;
+  const process = processOf(lane.name);
+  if (process === null) return lane.name;
+  return `${process} · ${lane.name.slice(process.length + PROCESS_SEPARATOR.length)}`;
 }

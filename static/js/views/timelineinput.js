@@ -77,6 +77,8 @@ function hover(timeline, event) {
     h("span", { class: "tip-where" }, `#${e.seq} · ${seconds(e.t)}${e.line ? ` · line ${e.line}` : ""}`),
     h("span", { class: "tip-text" }, sentence(e)),
   );
+  const gil = timeline.gilTip(event, i); // the GIL lane: its holder, or the thread's shares
+  if (gil) timeline.tip.append(h("span", { class: "tip-text tip-gil" }, gil));
   timeline.tip.hidden = false;
   const left = Math.min(event.offsetX + 12, timeline.size.width - timeline.tip.offsetWidth - 4);
   timeline.tip.style.left = `${Math.max(0, left)}px`;

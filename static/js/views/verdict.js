@@ -79,6 +79,7 @@ export class VerdictView {
                 h("dd", {}, formatValue(value)))))
         : null,
       tracingNote(state, this.mode),
+      asyncioNote(state, this.mode),
     ];
     this.root.replaceChildren(...parts.filter((p) => p !== null));
     this.root.hidden = false;
@@ -112,6 +113,35 @@ export function tracingNote(state, mode) {
 export function tracingMatters(state, mode) {
   return mode === Mode.FREE.value
     && Object.values(state.resources).some((r) => r.reads > 0 || r.writes > 0);
+}
+
+/**
+ * Beside the verdict of a controlled run with asyncio tasks: a loop is one thread, so
+ * its tasks are ordered by the seed at the loop, not by the scheduler's switches
+ * (docs/contracts.md, "asyncio tasks as lanes").
+ * @param {RunState} state
+ * @param {string | null} mode
+ * @returns {HTMLElement | null}
+ */
+export function asyncioNote(state, mode) {
+  if (!asyncioMatters(state, mode)) return null;
+  return h("p", { class: "verdict-note", "data-role": "asyncio-note" },
+    h("strong", {}, "Note: "),
+    "an event loop is one thread, so the scheduler does not switch between its tasks: "
+    + "the seed chose which ready task the loop ran next (policies random and pct; "
+    + "round_robin and manual keep the loop's own order), and ", h("code", {}, "asyncio.sleep"),
+    " took the run's virtual time. A task switches only at an ", h("code", {}, "await"),
+    ", as it would untraced.");
+}
+
+/**
+ * @param {RunState} state
+ * @param {string | null} mode
+ * @returns {boolean} a controlled run with asyncio tasks: the note applies
+ */
+export function asyncioMatters(state, mode) {
+  return mode === Mode.CONTROLLED.value
+    && Object.values(state.threads).some((t) => typeof t.loop === "string");
 }
 
 /** @returns {string[]} the statuses of a run that went wrong (not one that was cancelled) */

@@ -37,6 +37,16 @@ export const RUN_HANDLERS = {
     return { ...state, measures: [...state.measures, measure] };
   },
 
+  gil(state, event) {
+    // The GIL lane (app/instrument/gil.py): who executes bytecode; the board shows a
+    // Running thread that does not hold it as Runnable (views/gillane.js).
+    const d = event.detail;
+    const was = state.gil ?? { holder: null, measuring: false };
+    if ("unavailable" in d || "off" in d) return { ...state, gil: { holder: null, measuring: false } };
+    if ("method" in d) return { ...state, gil: { holder: null, measuring: true } };
+    return { ...state, gil: { ...was, holder: event.thread } };
+  },
+
   deadlock(state, event) {
     return { ...state, deadlock: event.detail };
   },

@@ -28,6 +28,8 @@ import { allowedTransition } from "../events.js";
  * @property {ThreadState} state
  * @property {number | null} line the scenario line it is on
  * @property {boolean} daemon
+ * @property {string | null} loop for an asyncio task: the thread of its event loop
+ * @property {boolean} internal a thread a library started for itself (drawn quieter)
  * @property {ReadonlyArray<string>} holding resources it holds, in the order it got them
  * @property {string | null} waitingFor the resource it is blocked on (null: none, or a sleep)
  * @property {string | null} reason why it is blocked ("acquire", "join", "sleep"…)
@@ -97,6 +99,13 @@ import { allowedTransition } from "../events.js";
  * @property {string | null} limit why the run was stopped early, if it was
  * @property {RunEnd | null} end set by the final `end` event
  * @property {ReadonlyArray<string>} problems contract breaches noticed (should stay empty)
+ * @property {GilView} [gil] the GIL lane, once a `gil` event came (free mode)
+ */
+
+/**
+ * @typedef {object} GilView
+ * @property {string | null} holder the thread executing bytecode (null: nobody)
+ * @property {boolean} measuring the lane is measuring now
  */
 
 // --- drafts ---------------------------------------------------------------------------
@@ -183,6 +192,8 @@ export function moveThread(state, event) {
         state: to,
         line: event.line,
         daemon: Boolean(event.detail.daemon),
+        loop: event.detail.task === true && typeof event.detail.loop === "string" ? event.detail.loop : null,
+        internal: event.detail.internal === true,
         holding: [],
         waitingFor: null,
         reason: null,
