@@ -8,14 +8,18 @@ inside a loop is made so here, on the loop object itself (``steer``, called by
   loop would wait for its next timer it sleeps that long through the scheduler instead
   (the loop's thread is Blocked in a ``sleep``; with nothing else to run the clock jumps
   to the deadline), so ``asyncio.sleep`` and timeouts expire in a fixed order;
-- **the order of ready tasks** comes from the policy's seeded random numbers: each time a
-  task's step is scheduled (``call_soon`` of its ``__step`` or ``__wakeup``), it goes to a
-  seeded place among the task steps at the end of the ready queue, so the seed decides
-  which ready task runs first.  Other callbacks keep their FIFO order.  ``round_robin``
-  and ``manual`` keep the loop's own FIFO order.
+- **the choice of the next ready task** is a point of the scheduler
+  (``Scheduler.task_point``): when the loop is about to run a task step, the task steps
+  queued together at the head of its ready queue (no other callback between them) are
+  the candidates, and the run's policy picks one — seeded for ``random`` and ``pct``,
+  in turn for ``round_robin``, the person for ``manual`` (the ``waiting`` message lists
+  the task lanes) — or the replayed ``choices`` do.  A real choice goes into
+  ``schedule``, so undo and exact reruns cover a loop's tasks as they do threads.  The
+  candidates (at most ``max_threads``, the first in the queue) are told Runnable
+  (``wake``) when they are offered.  Other callbacks keep their FIFO order.
 
-It uses a selector loop's private parts (``_call_soon``, ``_ready``, ``_selector``), the
-same from 3.11 to 3.13; a loop without them is left as it is.  Threads the loop starts
+It uses a selector loop's private parts (``_ready``, ``_selector``), the same from 3.11
+to 3.13; a loop without them is left as it is.  Threads the loop starts
 (``to_thread``, ``run_in_executor(None, …)``) cannot be steered: in a controlled run
 they fail at once with a ``RuntimeError`` that says so.
 """
@@ -23,58 +27,82 @@ they fail at once with a ``RuntimeError`` that says so.
 from __future__ import annotations
 
 import asyncio
-import random
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from app.instrument import runtime
-from app.instrument.runtime import Runtime
+from app.instrument.runtime import Runtime, ThreadInfo
+from app.instrument.scheduler import Scheduler
 
 __all__ = ["steer"]
 
 _MIN_WAIT = 1e-6  # the clock's tick: a wait shorter than that would not move it
 
+# The task lane a ready-queue callback's owner is (born, and told Runnable), or None.
+Offer = Callable[[Any], "ThreadInfo | None"]
 
-def steer(loop: asyncio.AbstractEventLoop, rt: Runtime, is_task: Any) -> bool:
-    """Put ``loop`` under the run's clock and seed; False if it lacks the parts."""
+
+def steer(loop: asyncio.AbstractEventLoop, rt: Runtime, offer: Offer) -> bool:
+    """Put ``loop`` under the run's clock and scheduler; False if it lacks the parts."""
     ready = getattr(loop, "_ready", None)
-    real_call_soon = getattr(loop, "_call_soon", None)
     selector = getattr(loop, "_selector", None)
-    if not isinstance(ready, deque) or real_call_soon is None or selector is None:
+    if not isinstance(ready, deque) or selector is None or not isinstance(rt.hook, Scheduler):
         return False
-    policy = getattr(rt.hook, "policy", None)
-    rng: random.Random | None = getattr(policy, "rng", None)
-
-    def call_soon(callback: Any, args: Any, context: Any) -> Any:
-        handle = real_call_soon(callback, args, context)
-        if rng is not None and is_task(getattr(callback, "__self__", None)):
-            _place(ready, rng, is_task)
-        return handle
-
     loop.set_default_executor(_NoThreads())
     loop.time = runtime.now  # type: ignore[method-assign]
-    loop._call_soon = call_soon  # type: ignore[attr-defined]
+    loop._ready = _Ready(ready, rt, rt.hook, offer)  # type: ignore[attr-defined]
     loop._selector = _Selector(selector, rt)  # type: ignore[attr-defined]
     return True
 
 
-def _place(ready: deque[Any], rng: random.Random, is_task: Any) -> None:
-    """Move the task step just appended to a seeded place among the task steps that end
-    the queue (never before another callback: those keep their order)."""
-    tail = 0
-    for handle in reversed(ready):
-        if not is_task(getattr(handle._callback, "__self__", None)):
-            break
-        tail += 1
-    if tail < 2:
-        return
-    back = rng.randrange(tail)  # 0: stays last
-    if back:
-        handle = ready.pop()
-        ready.rotate(back)
-        ready.append(handle)
-        ready.rotate(-back)
+def _owner(handle: Any) -> Any:
+    """Whose method a ready callback is (a task's for its ``__step``/``__wakeup``)."""
+    return getattr(getattr(handle, "_callback", None), "__self__", None)
+
+
+class _Ready(deque):  # type: ignore[type-arg]
+    """The loop's ready queue: before the loop runs a task step, the scheduler picks
+    which of the task steps queued together at the head it is."""
+
+    def __init__(self, items: deque[Any], rt: Runtime, scheduler: Scheduler, offer: Offer):
+        super().__init__(items)
+        self.rt = rt
+        self.scheduler = scheduler
+        self.offer = offer
+        self.last: ThreadInfo | None = None  # the task that ran last on this loop
+
+    def popleft(self) -> Any:
+        if self and runtime.current is self.rt and self._offer(self[0]) is not None:
+            self._pick()
+        return super().popleft()
+
+    def _offer(self, handle: Any) -> ThreadInfo | None:
+        if getattr(handle, "_cancelled", False):
+            return None
+        return self.offer(_owner(handle))
+
+    def _pick(self) -> None:
+        ready: list[ThreadInfo] = []
+        at: list[int] = []
+        for i, handle in enumerate(self):
+            if len(ready) == self.rt.max_threads:
+                break  # as many as a run may have threads: what a ``waiting`` may list
+            info = self._offer(handle)
+            if info is None:
+                break
+            if info not in ready:  # one step of a task at a time; the first counts
+                ready.append(info)
+                at.append(i)
+        current = self.last if self.last is not None else self.rt.me()
+        chosen = self.scheduler.task_point(self.rt, ready, current)
+        self.last = chosen
+        i = at[ready.index(chosen)]
+        if i:
+            handle = self[i]
+            del self[i]
+            self.appendleft(handle)
 
 
 class _NoThreads(ThreadPoolExecutor):

@@ -2,8 +2,10 @@
 
 The scheduler implements the same ``Hook`` as free mode (``hooks.py``).  Every traced
 operation calls ``point()`` first; there a policy (``policies.py``) picks which runnable
-thread goes on.  A thread that must wait — a held lock, an empty queue, an unset event, a
-join, a sleep — is not left to block in the OS: it is marked Blocked with a readiness
+thread goes on.  An event loop's choice of its next ready task is a point too
+(``task_point``, called by ``asyncio_controlled.py``): the same policy picks a task
+lane.  A thread that must wait — a held lock, an empty queue, an unset event, a join, a
+sleep — is not left to block in the OS: it is marked Blocked with a readiness
 test (its raw lock is free) and an optional deadline in virtual time, and the baton
 passes on.  Nothing else decides, so the same scenario, params, seed and policy give the
 same log byte for byte.
@@ -179,6 +181,23 @@ class Scheduler:
         self.stepper.count(me)
         self.now_us += TICK_US
         self._switch(rt, me, where={"offset": offset, "op": op})
+
+    def task_point(self, rt: Runtime, ready: list[ThreadInfo], current: ThreadInfo) -> ThreadInfo:
+        """A scheduling point inside an event loop (``asyncio_controlled.py``): which of
+        the loop's ``ready`` task lanes runs its next step.  The running thread is the
+        loop's and keeps the baton; ``current`` is the task that ran last on the loop
+        (its thread if none did).  Decided like a thread switch: replayed ``choices``
+        first, then the policy, or the person in a manual run; a real choice goes into
+        ``schedule``."""
+        if self.closed:
+            raise RunOver
+        self.now_us += TICK_US
+        self.steps += 1
+        if len(ready) == 1:
+            return ready[0]
+        chosen = self._choose(ready, current)
+        self.schedule.append(chosen.name)
+        return chosen
 
     # --- manual stepping -----------------------------------------------------------
 

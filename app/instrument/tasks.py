@@ -16,6 +16,7 @@ yield).  Each task is a lane of its own with the five thread states:
   the program (``asyncio_prims.py``), a task it awaits (``join``), the first pending
   child of a ``gather``, a ``TaskGroup`` or an ``asyncio.wait``, a sleep;
 - ``wake`` (Runnable) when that future is done (its callbacks run before the task's);
+  in a controlled run, when its loop offers it to the scheduler as ready (``_offer``);
 - ``preempt`` (Runnable, ``yield: true``) for a bare yield (``await asyncio.sleep(0)``);
 - ``exit`` (Dead) when the coroutine returns, raises (``error``) or is cancelled
   (``cancel: true``).
@@ -26,8 +27,10 @@ a time, so at most one task lane of a loop is Running at any instant.  The loop'
 thread keeps its own lane: a ``time.sleep`` in a coroutine is that thread's sleep while
 the task stays Running — every other task waits (``app/analysis/verdicts/loop_blocking.py``).
 
-In controlled mode the loop is also put under the run's virtual clock and seed
-(``asyncio_controlled.py``): the seed orders the ready tasks, timers expire in virtual
+In controlled mode the loop is also put under the run's virtual clock and scheduler
+(``asyncio_controlled.py``): which ready task runs next is a scheduling point (the
+policy, the replayed ``choices`` or the person picks, and the pick is in ``schedule``),
+a task is told Runnable (``wake``) when it is offered there, timers expire in virtual
 time, and ``to_thread`` is refused with a message saying why.
 """
 
@@ -58,9 +61,11 @@ Mark = Callable[[], tuple[str, "str | None", dict[str, Any]]]
 class Lane:
     """One task of a run: its lane (a ``ThreadInfo`` the runtime does not schedule)."""
 
-    __slots__ = ("__weakref__", "coro", "info", "line", "loop", "mark", "rt", "task")
+    __slots__ = ("__weakref__", "coro", "info", "line", "loop", "mark", "rt", "steered", "task")
 
-    def __init__(self, rt: Runtime, coro: Any, loop: str, line: int | None) -> None:
+    def __init__(
+        self, rt: Runtime, coro: Any, loop: str, line: int | None, steered: bool = False
+    ) -> None:
         self.rt = rt
         self.coro = coro
         self.loop = loop  # the loop thread's lane
@@ -68,6 +73,7 @@ class Lane:
         self.info: ThreadInfo | None = None  # once born
         self.task: asyncio.Task[Any] | None = None
         self.mark: Mark | None = None  # what the next suspend waits for, if we know
+        self.steered = steered  # its loop is steered: its wakes are told when offered
 
     def name(self) -> str:
         return self.birth().name
@@ -89,6 +95,7 @@ class Lane:
         return info
 
 
+_steered: weakref.WeakSet[Any] = weakref.WeakSet()  # loops under a controlled run's scheduler
 _births: list[Lane] = []  # tasks made whose create is not recorded yet
 _lanes: weakref.WeakKeyDictionary[Any, Lane] = weakref.WeakKeyDictionary()  # task → lane
 _gathers: weakref.WeakKeyDictionary[Any, list[Any]] = weakref.WeakKeyDictionary()
@@ -216,7 +223,7 @@ class _Traced(collections.abc.Coroutine):  # type: ignore[type-arg]
         info.blocked_on = (obj, reason, detail.get("timeout"))
         rt.emit("block", obj, {"reason": reason, **detail, **TASK}, BLOCKED, info, line)
         add = getattr(yielded, "add_done_callback", None)
-        if add is not None:
+        if add is not None and not lane.steered:  # a steered loop offers it: ``_offer``
             add(lambda _fut: self._woken(obj))
 
     def _woken(self, obj: str | None) -> None:
@@ -249,7 +256,7 @@ def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asynci
         # Outside a run, or asyncio's own coroutines (shutting the loop down): plain.
         return asyncio.Task(coro, loop=loop, **kwargs)
     line = _program_line(sys._getframe(1))
-    lane = Lane(rt, coro, rt.me().name, line)
+    lane = Lane(rt, coro, rt.me().name, line, steered=loop in _steered)
     task: asyncio.Task[Any] = asyncio.Task(_Traced(coro, lane), loop=loop, **kwargs)
     lane.task = task
     _lanes[task] = lane
@@ -261,16 +268,25 @@ def install_factory(loop: asyncio.AbstractEventLoop) -> None:
     if loop.get_task_factory() is None:
         loop.set_task_factory(factory)
         rt = runtime.current
-        if rt is not None and rt.controlled:
-            steer(loop, rt, _is_lane)
+        if rt is not None and rt.controlled and steer(loop, rt, _offer):
+            _steered.add(loop)
 
 
-def _is_lane(obj: Any) -> bool:
-    """Whether ``obj`` is a task that is a lane of the run."""
+def _offer(obj: Any) -> ThreadInfo | None:
+    """If ``obj`` is a task that is a lane of the run, its lane, born and Runnable: the
+    scheduler offers it as a candidate for the loop's next step."""
     try:
-        return obj in _lanes
-    except TypeError:  # not a task (None, or a callback's unhashable owner)
-        return False
+        lane = _lanes.get(obj)
+    except TypeError:  # not a task (a callback's unhashable owner)
+        return None
+    if lane is None or runtime.current is not lane.rt:
+        return None
+    _flush()
+    info = lane.birth()
+    if info.state == BLOCKED:
+        obj_ = info.blocked_on[0] if info.blocked_on else None
+        lane.rt.emit("wake", obj_, TASK, RUNNABLE, info, None)
+    return info
 
 
 class Runner(asyncio.Runner):  # type: ignore[misc]  # final in typeshed, not in asyncio

@@ -13,7 +13,7 @@ import pytest
 from app.instrument.events import encode
 from app.worker.trial import run_trial
 from tests.fakes.procs import wait_until
-from tests.integration.conftest import Server, serve
+from tests.integration.conftest import STARTED, Server, serve
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -164,3 +164,70 @@ def test_break_it_checks_its_request(server: Server) -> None:
     free_only = server.http.post("/api/search", json={"scenario": "gil-cpu", "goal": "deadlock"})
     assert free_only.status_code == 422
     assert server.http.get("/api/search/unknown").status_code == 404
+
+
+TASKS = """\
+import asyncio
+
+
+async def worker(n):
+    for i in range(2):
+        await asyncio.sleep(0)
+        print(n, i)
+
+
+async def main():
+    await asyncio.gather(worker(0), worker(1))
+
+
+asyncio.run(main())
+"""
+
+
+def test_a_manual_run_of_an_asyncio_program_steps_the_task_a_person_picks(
+    server: Server,
+) -> None:
+    """The loop's next ready task is a scheduler point: a manual run asks for it (the
+    task lanes are the runnable ones), runs the one picked — here always the last, not
+    the loop's own first-in-first-out — its schedule replays the same run, and undo
+    (all picks but the last) asks for the last pick again."""
+    body = {"source": TASKS, "mode": "controlled", "policy": "manual", "seed": 0}
+    answer = server.http.post("/api/runs", json=body)
+    assert answer.status_code == 201, answer.text
+    run = answer.json()
+    STARTED.append((server, run))
+    events: list[dict[str, Any]] = []
+    picks: list[str] = []
+    offered: list[list[str]] = []
+    with server.http.stream("GET", run["links"]["events"]) as response:
+        for frame in read_frames_live(response):
+            if frame["event"] == "waiting":
+                runnable = frame["data"]["runnable"]
+                lanes = {e["thread"] for e in events if e["detail"].get("task")}
+                assert set(runnable) <= lanes, (runnable, lanes)
+                picks.append(runnable[-1])
+                offered.append(runnable)
+                assert _step(server, run, runnable[-1]).status_code == 202
+            elif frame["event"] == "end":
+                end = frame["data"]
+                break
+            else:
+                events.append(frame["data"])
+    assert end["detail"]["status"] == "finished", end["detail"]
+    assert picks and end["detail"]["schedule"] == picks
+    texts = [e["detail"]["text"] for e in events if e["kind"] == "output"]
+    assert texts == ["1 0", "1 1", "0 0", "0 1"]  # FIFO would alternate
+    body = {"source": TASKS, "mode": "controlled", "seed": 5, "options": {"choices": picks}}
+    again = server.http.post("/api/runs", json=body)
+    assert again.status_code == 201, again.text
+    STARTED.append((server, again.json()))
+    frames = server.events(again.json()["id"])
+    replayed = [f.json for f in frames if f.event is None]
+    assert [encode(e) for e in replayed] == [encode(e) for e in events]
+    body = {**body, "policy": "manual", "options": {"choices": picks[:-1]}}
+    undo = server.http.post("/api/runs", json=body)
+    assert undo.status_code == 201, undo.text
+    STARTED.append((server, undo.json()))
+    url = undo.json()["links"]["self"]
+    wait_until(lambda: server.http.get(url).json()["waiting"] is not None)
+    assert server.http.get(url).json()["waiting"]["runnable"] == offered[-1]

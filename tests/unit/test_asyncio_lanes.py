@@ -1,12 +1,14 @@
 """asyncio tasks as lanes (app/instrument/tasks.py, asyncio_prims.py): each task is a lane
 with the five states on its loop's thread, one Running at a time, switching only at an
 ``await``; what a task awaits is named; a coroutine that blocks the loop is named in the
-verdict; in controlled mode a seed orders the ready tasks, in virtual time.  In a real
-worker process."""
+verdict; in controlled mode the choice of the next ready task is a scheduling point
+(seeded, in turn, replayed from ``choices``), in virtual time.  In a real worker process."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from app.contract import OWN_CODE
 from app.instrument import stdlib
 from app.instrument.events import BLOCKED, DEAD, RUNNING, Event, encode, make, validate
 from app.instrument.program import PROGRAM_MODULE
-from tests.unit.test_program import run_worker
+from tests.unit.test_program import LIMITS, ROOT, WORKER, run_worker
 
 THREE = """\
 import asyncio
@@ -378,3 +380,138 @@ def test_two_tasks_of_one_loop_running_at_once_is_inconsistent() -> None:
     add("block", "Task-1", "Blocked", {"task": True, "reason": "sleep"})
     add("run", "Task-2", "Running", {"task": True})
     assert check(events) == []
+
+
+def run_controlled(
+    source: str, policy: str = "random", seed: int = 1, status: str = "finished", **options: Any
+) -> tuple[list[Event], dict[str, Any]]:
+    """A controlled run of ``source`` in a real worker process, with ``policy`` and
+    ``options`` (``choices``): (events, done message); it must end with ``status``,
+    consistent."""
+    spec = {
+        "source": source,
+        "filename": "prog.py",
+        "params": {},
+        "mode": "controlled",
+        "seed": seed,
+        "policy": policy,
+        "options": options,
+        "limits": LIMITS,
+    }
+    proc = subprocess.Popen(WORKER, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    events: list[Event] = []
+    done: dict[str, Any] = {}
+    try:
+        proc.stdin.write((json.dumps(spec) + "\n").encode())
+        proc.stdin.flush()  # open until done: closing it cancels the run
+        for line in proc.stdout:
+            obj = json.loads(line)
+            if "msg" not in obj:
+                events.append(obj)
+            elif obj["msg"] in ("done", "error"):
+                done = obj
+                break
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+    assert done.get("status") == status, done
+    assert check(events) == []
+    one_running_per_loop(events)
+    return events, done
+
+
+def outputs(events: list[Event]) -> list[str]:
+    return [e["detail"]["text"] for e in events if e["kind"] == "output"]
+
+
+MIXED = """\
+import asyncio
+import threading
+
+total = 0
+lock = threading.Lock()
+
+
+def bump():
+    global total
+    for _ in range(3):
+        with lock:
+            total += 1
+
+
+async def worker(n):
+    global total
+    for _ in range(3):
+        await asyncio.sleep(0)
+        with lock:
+            total += 1
+
+
+async def main():
+    await asyncio.gather(worker(0), worker(1))
+
+
+side = threading.Thread(target=bump)
+other = threading.Thread(target=asyncio.run, args=(main(),), name="loop2")
+side.start()
+other.start()
+asyncio.run(main())
+side.join()
+other.join()
+print(total)
+"""
+
+
+@pytest.mark.timeout(60)
+def test_controlled_task_picks_are_in_the_schedule_and_replay_from_it() -> None:
+    """The pick of the next ready task is a scheduler point: it is in ``schedule``, and
+    a run given that schedule as ``choices`` (under another seed) is the same run, byte
+    for byte — what undo and exact reruns rely on."""
+    for source, seed in ((TURNS, 1), (TURNS, 4), (MIXED, 2), (MIXED, 7)):
+        events, done = run_controlled(source, seed=seed)
+        schedule = done["facts"]["schedule"]
+        lanes = set(task_lanes(events))
+        assert lanes & set(schedule), schedule  # tasks were picked at scheduler points
+        again, redone = run_controlled(source, seed=seed + 1000, choices=schedule)
+        assert redone["facts"]["schedule"] == schedule
+        assert [encode(e) for e in again] == [encode(e) for e in events]
+    # TURNS has one loop and one thread: every pick in its schedule is a task's.
+    events, done = run_controlled(TURNS, seed=1)
+    assert set(done["facts"]["schedule"]) <= set(task_lanes(events))
+
+
+@pytest.mark.timeout(30)
+def test_a_replayed_task_pick_that_cannot_run_goes_off_course() -> None:
+    # At the first pick, main (Task-1) waits in its gather: only its workers are ready.
+    _, done = run_controlled(TURNS, status="failed", choices=["Task-1"])
+    assert done["message"].startswith("Replay went off course: Task-1 was not runnable")
+    assert "(runnable: Task-2, Task-3, Task-4)" in done["message"]
+
+
+@pytest.mark.timeout(30)
+def test_round_robin_takes_the_ready_tasks_in_turn() -> None:
+    events, done = run_controlled(TURNS, "round_robin")
+    assert outputs(events) == [f"{n} {i}" for i in range(3) for n in range(3)] + ["slept"]
+    schedule = done["facts"]["schedule"]
+    assert schedule[:9] == ["Task-2", "Task-3", "Task-4"] * 3
+
+
+@pytest.mark.timeout(60)
+def test_mixed_threads_and_loops_stay_consistent_under_every_policy() -> None:
+    for policy, seed in (("random", 1), ("random", 5), ("pct", 2), ("round_robin", 0)):
+        events, _ = run_controlled(MIXED, policy, seed)
+        assert outputs(events) == ["15"]
+        assert set(task_lanes(events).values()) == {"MainThread", "loop2"}
+        again, _ = run_controlled(MIXED, policy, seed)
+        assert [encode(e) for e in again] == [encode(e) for e in events]
+
+
+@pytest.mark.timeout(30)
+def test_controlled_mode_still_names_a_coroutine_that_blocks_the_loop() -> None:
+    source = BLOCKING.replace("sleepy(), offload()", "sleepy()")
+    events, done = run_controlled(source, seed=3)
+    facts_verdict = verdict(OWN_CODE, {}, replay(events), done["status"])
+    assert facts_verdict["summary"].startswith("Task-3 (sleepy) blocked the event loop for 0.05 s")
+    assert facts_verdict["facts"]["ok"] is False

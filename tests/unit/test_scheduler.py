@@ -348,3 +348,38 @@ def test_deadlocked_trials_leave_no_thread_behind() -> None:
     while threading.active_count() > before and time.monotonic() < deadline:
         time.sleep(0.01)  # threads end on their own; nothing to wait on but the count
     assert threading.active_count() <= before
+
+
+ASYNC_TURNS = """\
+import asyncio
+
+
+async def worker(n):
+    for i in range(3):
+        await asyncio.sleep(0)
+        print(n, i)
+
+
+async def main():
+    await asyncio.gather(*(worker(n) for n in range(3)))
+
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("policy", ["random", "pct"])
+def test_an_event_loops_task_picks_are_scheduler_points_that_replay(policy: str) -> None:
+    """Which ready task a loop runs next is picked at a scheduling point: by the seed,
+    recorded in ``schedule``, replayed exactly from it under another seed."""
+    entry = program(ASYNC_TURNS)
+    runs = {seed: run_controlled(entry, {}, seed, policy) for seed in range(1, 6)}
+    for result in runs.values():
+        assert result.status == "finished"
+        _assert_sound(result)
+        assert set(result.facts["schedule"]) <= {"Task-2", "Task-3", "Task-4"}
+    assert len({tuple(_outputs(r)) for r in runs.values()}) > 1
+    first = runs[1]
+    assert _log(run_controlled(entry, {}, 1, policy)) == _log(first)
+    replayed = run_controlled(entry, {}, 99, policy, {"choices": first.facts["schedule"]})
+    assert _log(replayed) == _log(first)

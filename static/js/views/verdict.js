@@ -116,9 +116,9 @@ export function tracingMatters(state, mode) {
 }
 
 /**
- * Beside the verdict of a controlled run with asyncio tasks: a loop is one thread, so
- * its tasks are ordered by the seed at the loop, not by the scheduler's switches
- * (docs/contracts.md, "asyncio tasks as lanes").
+ * Beside the verdict of a controlled run with asyncio tasks: a loop is one thread, and
+ * which of its ready tasks runs next is a scheduling point of its own, in the schedule
+ * like a thread switch (docs/contracts.md, "asyncio tasks as lanes").
  * @param {RunState} state
  * @param {string | null} mode
  * @returns {HTMLElement | null}
@@ -127,9 +127,10 @@ export function asyncioNote(state, mode) {
   if (!asyncioMatters(state, mode)) return null;
   return h("p", { class: "verdict-note", "data-role": "asyncio-note" },
     h("strong", {}, "Note: "),
-    "an event loop is one thread, so the scheduler does not switch between its tasks: "
-    + "the seed chose which ready task the loop ran next (policies random and pct; "
-    + "round_robin and manual keep the loop's own order), and ", h("code", {}, "asyncio.sleep"),
+    "an event loop is one thread; each time it was about to resume a task, the scheduler "
+    + "picked which ready task it ran (by the seed, in turn for round_robin, or yours in a "
+    + "manual run), so those picks are in the schedule like thread switches and undo and "
+    + "reruns repeat them; ", h("code", {}, "asyncio.sleep"),
     " took the run's virtual time. A task switches only at an ", h("code", {}, "await"),
     ", as it would untraced.");
 }
