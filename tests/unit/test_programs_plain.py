@@ -149,6 +149,8 @@ CASES = (
         "concurrency_models",
         {"tasks": 2, "millions": 1, "wait": 0.02, "rounds": 1},
         stdout=(
+            r"cores: \d+",
+            r"timed rounds: the best of each variant counts",
             r"process start-up: \d+\.\d{3} s",
             *(
                 rf"{kind}/{model}: \d+\.\d{{3}} s"
@@ -164,6 +166,7 @@ CASES = (
             r"sequential: \d+\.\d{3} s",
             r"a thread per call: \d+\.\d{3} s",
             r"pool of 2: \d+\.\d{3} s",
+            r"asyncio tasks: \d+\.\d{3} s",
             r"4 answers, first: 'answer to prompt 1'",
         ),
     ),

@@ -230,13 +230,19 @@ def expect_concurrency_models(status: str, f: Facts) -> None:
         for model in ("sequential", "threads", "processes", "asyncio")
     ]
     assert {"threads", "asyncio"} & set(f["winners"]["io"])  # overlapping sleeps
+    watched = f["watched"]  # the untimed phase, read from the lanes (tests/unit/test_showcase.py)
+    assert watched["threads"]["held_the_gil"] == 4 and watched["threads"]["handoffs"] > 0
+    assert watched["processes"]["most_running_at_once"] >= 2
+    assert watched["tasks"]["most_running_at_once"] == 1 and watched["tasks"]["switches"] > 0
 
 
 def expect_api_fanout(status: str, f: Facts) -> None:
     finished(status)
-    table_of(f, ["sequential", "a thread per call", "pool of 4"])
-    assert f["table"][1]["speedup"] > 2 and f["rounds_in_pool"] == 3
-    assert f["pool_threads"] == 4
+    table_of(f, ["sequential", "a thread per call", "pool of 4", "asyncio tasks"])
+    assert f["table"][1]["speedup"] > 2 and f["table"][3]["speedup"] > 2
+    assert f["rounds_in_pool"] == 3 and f["pool_threads"] == 4
+    assert f["most_waiting_at_once"]["threads"] >= 2 and f["most_waiting_at_once"]["tasks"] >= 2
+    assert f["lane"]["nobody"] > 0  # the GIL lane measured the whole run
 
 
 def expect_free_threaded(status: str, f: Facts) -> None:

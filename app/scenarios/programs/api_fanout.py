@@ -1,3 +1,4 @@
+import asyncio
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +13,20 @@ def call(answers, i, prompt, latency):
     answers[i] = call_api(prompt, latency)  # a thread returns nothing: keep the result
 
 
-def main(calls=12, latency=0.3, max_workers=4):
+async def call_api_async(prompt, latency):
+    await asyncio.sleep(latency)  # the same call with an async HTTP client: awaits the answer
+    return f"answer to {prompt}"
+
+
+async def in_tasks(prompts, latency):  # one thread, one event loop, a task per call
+    tasks = [
+        asyncio.create_task(call_api_async(p, latency), name=f"async-call{i}")
+        for i, p in enumerate(prompts, 1)
+    ]
+    return await asyncio.gather(*tasks)  # results in order, like pool.map
+
+
+def main(calls=12, latency=0.2, max_workers=4):
     prompts = [f"prompt {i}" for i in range(1, calls + 1)]
 
     start = time.perf_counter()
@@ -35,6 +49,10 @@ def main(calls=12, latency=0.3, max_workers=4):
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="pool") as pool:
         answers = list(pool.map(call_api, prompts, [latency] * calls))  # results in order
     print(f"pool of {max_workers}: {time.perf_counter() - start:.3f} s")
+
+    start = time.perf_counter()
+    answers = asyncio.run(in_tasks(prompts, latency))  # the waits overlap in one thread
+    print(f"asyncio tasks: {time.perf_counter() - start:.3f} s")
     print(f"{len(answers)} answers, first: {answers[0]!r}")
 
 
