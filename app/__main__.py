@@ -73,6 +73,11 @@ def add_run(commands: Any) -> None:
         "--granularity", choices=list(Granularity), help=f"default {DEFAULT_GRANULARITY}"
     )
     run.add_argument("--depth", type=int, help="PCT's depth (controlled mode, policy pct)")
+    run.add_argument(
+        "--gil-lane",
+        action="store_true",
+        help="free mode: measure which thread holds the GIL (slows pure-Python code ~10x)",
+    )
     run.add_argument("--json", action="store_true", help="print the events as JSON Lines")
     run.add_argument("--width", type=int, default=64, help="timeline columns (default 64)")
     run.set_defaults(handler=run_scenario)
@@ -228,6 +233,8 @@ def run_request(args: argparse.Namespace, params: dict[str, Any]) -> Any:
 
     body: dict[str, Any] = {"scenario": args.scenario, "params": params, "mode": args.mode}
     body.update({k: v for k, v in (("seed", args.seed), ("policy", args.policy)) if v})
+    if getattr(args, "gil_lane", False):
+        body["gil_lane"] = True
     options = {k: v for k, v in (("granularity", args.granularity), ("depth", args.depth)) if v}
     if options:
         body["options"] = options

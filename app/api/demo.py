@@ -29,7 +29,7 @@ from app.contract import (
 )
 from app.scenarios import registry
 
-DEMO_KEYS = ("mode", "seed", "policy", "pct_depth", "granularity", "autorun")
+DEMO_KEYS = ("mode", "seed", "policy", "pct_depth", "granularity", "gil_lane", "autorun")
 YES = ("1", "true", "yes", "on")
 NO = ("0", "false", "no", "off")
 
@@ -61,7 +61,7 @@ def demo_link(
         elif name not in DEMO_KEYS:
             _unknown_key(demo, scenario, name)
     _demo_schedule(demo, scenario, query, defaults)
-    wanted = _flag(demo, query.get("autorun", ""))
+    wanted = _flag(demo, "autorun", query.get("autorun", ""))
     if wanted and demo.errors:
         _error(demo, "", "It would run on open, but not with values like these.")
     demo.autorun = wanted and not demo.errors
@@ -125,6 +125,8 @@ def _demo_schedule(
         "policy": defaults["default_policy"],
         "depth": options.get("depth", PCT_DEPTH.default),
         "granularity": options.get("granularity", DEFAULT_GRANULARITY),
+        "gil_lane": False,  # a free run's GIL lane (gil_lane=1)
+        "own_lane": bool(scenario.extra.get("gil_lane")),  # a GIL scenario: always on
     }
     controlled_keys = [k for k in ("seed", "policy", "pct_depth", "granularity") if k in query]
     mode = _demo_mode(demo, scenario, query.get("mode"), bool(controlled_keys))
@@ -134,7 +136,11 @@ def _demo_schedule(
         for key in controlled_keys:
             _error(demo, "sched-mode", f"'{key}' applies only to controlled mode, and "
                    f"this link runs “{scenario.title}” free; it was left out.")  # fmt: skip
+        demo.schedule["gil_lane"] = _flag(demo, "gil_lane", query.get("gil_lane", ""))
         return
+    if "gil_lane" in query:
+        _error(demo, "sched-mode", "'gil_lane' applies only to free mode (in controlled "
+               "mode the scheduler's baton is the lane); it was left out.")  # fmt: skip
     _demo_choice(demo, "policy", query.get("policy"), tuple(Policy))
     _demo_choice(demo, "granularity", query.get("granularity"), tuple(Granularity))
     _demo_number(demo, "seed", "seed", query.get("seed"), SEED)
@@ -190,10 +196,10 @@ def _demo_number(demo: DemoLink, key: str, name: str, text: str | None, bounds: 
     demo.schedule[key] = value
 
 
-def _flag(demo: DemoLink, text: str) -> bool:
+def _flag(demo: DemoLink, key: str, text: str) -> bool:
     low = text.strip().lower()
     if low in YES:
         return True
     if low not in NO and low != "":
-        _error(demo, "", f"'autorun' must be 1 or 0; got {text!r}, so the link does not run.")
+        _error(demo, "", f"'{key}' must be 1 or 0; got {text!r}, so the link does not run.")
     return False

@@ -119,6 +119,16 @@ def _json_integer(value: Any) -> Any:
 
 
 Integer = Annotated[int, BeforeValidator(_json_integer)]
+
+
+def _json_boolean(value: Any) -> Any:
+    """A JSON boolean, not 0 or "no" (which lax pydantic takes for false)."""
+    if not isinstance(value, bool):
+        raise PydanticCustomError("bool_type", "Input should be a valid boolean")
+    return value
+
+
+NotTrue = Annotated[Literal[False], BeforeValidator(_json_boolean)]
 Seed = Annotated[Integer, Field(ge=SEED.low, le=SEED.high)]
 Choice = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CHOICE_LENGTH)]
 
@@ -149,6 +159,14 @@ class FreeRunRequest(Strict, OneProgram):
     mode: Literal[Mode.FREE] = Mode.FREE
     seed: Seed | None = Field(None, description="None: a random seed.")
     policy: Policy = DEFAULT_POLICY
+    gil_lane: bool = Field(
+        False,
+        strict=True,
+        description="Free runs: measure which thread holds the GIL (the `gil` events of "
+        "the GIL lane). It traces every line of the program, which slows pure-Python code "
+        "about 10× (docs/performance.md). Refused in controlled mode, where the scheduler "
+        "runs one thread at a time: the lane is its baton.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -160,6 +178,12 @@ class FreeRunRequest(Strict, OneProgram):
                 "options_free",
                 f"options ({names}) apply only to mode '{Mode.CONTROLLED}'",
             )
+        if cls is ControlledRunRequest and isinstance(body, dict) and body.get("gil_lane"):
+            raise PydanticCustomError(
+                "gil_lane_controlled",
+                f"gil_lane applies only to mode '{Mode.FREE}': in controlled mode one thread "
+                "runs at a time, and the scheduler's baton is the lane",
+            )
         return body
 
 
@@ -168,6 +192,9 @@ class ControlledRunRequest(FreeRunRequest):
 
     mode: Literal[Mode.CONTROLLED]  # type: ignore[assignment]  # narrows the free request's mode
     options: RunOptions = Field(default_factory=lambda: RunOptions())
+    gil_lane: NotTrue = Field(  # type: ignore[assignment]  # only free runs measure it
+        False, description="Free runs only: here the scheduler's baton is the lane."
+    )
 
 
 def _mode_of(body: Any) -> str:
@@ -185,10 +212,18 @@ RunRequest = Annotated[
 
 
 def options_of(request: FreeRunRequest) -> dict[str, Any]:
-    """The options a run gets: a controlled request's, as far as they are not defaults."""
+    """The options a run gets: a controlled request's, as far as they are not defaults;
+    a free run's GIL lane (``gil_lane: true``, as the worker's spec reads it), unless its
+    scenario has a lane of its own (``extra["gil_lane"]``, with its own budget)."""
     if isinstance(request, ControlledRunRequest):
         return request.options.model_dump(exclude_defaults=True)
-    return {}
+    return {"gil_lane": True} if request.gil_lane and not _own_lane(request.scenario) else {}
+
+
+def _own_lane(scenario: str | None) -> bool:
+    """Does this scenario turn the GIL lane on itself?  (An unknown one is a 404 later.)"""
+    known = {s.id: s for s in registry.scenarios()}
+    return scenario in known and bool(known[scenario].extra.get("gil_lane"))
 
 
 class StepRequest(Strict):

@@ -18,8 +18,10 @@ ABOUT = Scenario(
         "Python bytecode on several cores at the same time. sysconfig's Py_GIL_DISABLED "
         "tells which build runs, and sys._is_gil_enabled() whether the GIL is really off "
         "(an extension module that is not ready for it switches it back on).\n\n"
-        "This scenario reports both, then times the same CPU-bound work one task after "
-        "another and in threads. With the GIL, the threads take about as long as "
+        "This scenario reports both, shows the GIL lane over a short untimed warm-up "
+        "(with the GIL, the threads hand it over; without it, they execute at the same "
+        "time), then times the same CPU-bound work one task after another and in threads. "
+        "With the GIL, the threads take about as long as "
         "sequential. Without it, they approach a speed-up of the number of cores. "
         "Single-threaded code runs a little slower on the free-threaded build, and code "
         "that was only safe because of the GIL may now race: the locks of the earlier "
@@ -30,6 +32,8 @@ ABOUT = Scenario(
     ),
     look_for=(
         "The first lines printed: the interpreter, its build and whether the GIL is on.",
+        "The GIL lane over the warm-up: with the GIL, one thread at a time holds it; "
+        "without, every thread executing runs at once.",
         "With the GIL: threads ≈ sequential. Without: threads much faster.",
     ),
     talking_point="Is the GIL going away? It is optional from Python 3.13 (PEP 703, "
@@ -40,4 +44,7 @@ ABOUT = Scenario(
         Param("rounds", "int", 2, "Times each variant runs (the best counts).", 1, 5),
     ),
     modes=(Mode.FREE,),
+    # The GIL lane measures the untimed warm-up, until the program prints "timed rounds";
+    # the rounds run without its tracer (app/instrument/gil.py), timed like with like.
+    extra={"gil_lane": "timed rounds"},
 )

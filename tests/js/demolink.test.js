@@ -18,6 +18,12 @@ test("free mode leaves out what only controlled runs use", () => {
   assert.equal(link, "/scenarios/race?threads=8&iterations=500&mode=free");
 });
 
+test("a free run's GIL lane is gil_lane=1, from the form or a run's options; never controlled", () => {
+  assert.equal(demoLink("race", { ...base, mode: "free", gil_lane: true }), "/scenarios/race?threads=8&iterations=500&mode=free&gil_lane=1");
+  assert.equal(demoLink("race", { ...base, mode: "free", options: { gil_lane: true } }).endsWith("&gil_lane=1"), true);
+  assert.equal(demoLink("race", { ...base, mode: "controlled", gil_lane: true }).includes("gil_lane"), false);
+});
+
 test("no seed, the scenario's own granularity, booleans and odd names", () => {
   const link = demoLink("plus-equals", {
     ...base, params: { recheck: false, "a b": "x&y" }, mode: "controlled", options: { granularity: "bytecode" },
@@ -33,7 +39,7 @@ test("no seed, the scenario's own granularity, booleans and odd names", () => {
 });
 
 test("the schedule's keys are the server's (pages.DEMO_KEYS)", () => {
-  assert.deepEqual([...DEMO_KEYS], ["mode", "seed", "policy", "pct_depth", "granularity", "autorun"]);
+  assert.deepEqual([...DEMO_KEYS], ["mode", "seed", "policy", "pct_depth", "granularity", "gil_lane", "autorun"]);
 });
 
 test("autorun is dropped from the URL once it has run; the rest stays", () => {

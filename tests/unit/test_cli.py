@@ -218,6 +218,7 @@ def test_a_system_without_process_groups_is_refused_at_start(
         (["--mode", "free", "--depth", "4"], "apply only to mode 'controlled'"),
         (["--mode", "controlled", "--depth", "11"], "'--depth'"),
         (["--mode", "controlled", "--seed", "-1"], "'--seed'"),
+        (["--mode", "controlled", "--gil-lane"], "gil_lane applies only to mode 'free'"),
     ],
 )
 def test_run_options_are_checked_by_the_apis_model(

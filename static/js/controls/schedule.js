@@ -2,7 +2,8 @@
 /**
  * The scheduling part of the run form: the mode (free or controlled, as the scenario
  * allows), and for a controlled run its seed, policy, the options that policy reads
- * (PCT's depth) and granularity. The server renders the choices from the run contract;
+ * (PCT's depth) and granularity; for a free run, the GIL lane (a checkbox, which the
+ * request carries as `gil_lane: true` and the run's options keep). The server renders the choices from the run contract;
  * a field marked `data-for-mode` shows only in that mode, one marked `data-option`
  * only for a policy whose contract `options` name it. Values are checked against the
  * contract's bounds like the server checks them, and errors are shown next to their
@@ -21,6 +22,7 @@ import { checkNumber } from "./params.js";
  * @property {number | null} seed null: the server picks one
  * @property {string} policy a Policy value (a free run: the default one)
  * @property {RunOptions} [options] a controlled run's options (a free run has none)
+ * @property {boolean} [gil_lane] a free run: measure the GIL lane (slows pure-Python code)
  */
 
 /**
@@ -70,7 +72,11 @@ export function readSchedule(form) {
   const chosen = mode(form);
   /** @type {Schedule} */
   const values = { mode: chosen, seed: null, policy: defaults().policy };
-  if (!isControlled(values)) return { values, errors };
+  if (!isControlled(values)) {
+    const lane = /** @type {HTMLInputElement | null} */ (field(form, "gil_lane"));
+    if (lane?.checked) values.gil_lane = true;
+    return { values, errors };
+  }
   /** @type {RunOptions} */
   const options = {};
   values.options = options;
@@ -93,9 +99,11 @@ export function readSchedule(form) {
 }
 
 /**
- * Put a run's scheduling back into the form (a Re-run of a shared run, a deep link).
+ * Put a run's scheduling back into the form (a Re-run of a shared run, a deep link): a
+ * request's schedule, or a run as GET /api/runs/{id} describes it (a free run's GIL lane
+ * in its `options`).
  * @param {ParentNode} form
- * @param {Partial<Schedule>} schedule
+ * @param {Partial<Schedule> & {options?: Record<string, any>}} schedule
  */
 export function writeSchedule(form, schedule) {
   const radio = /** @type {HTMLInputElement | null} */ (form.querySelector(`[data-sched=mode][value="${schedule.mode}"]`));
@@ -108,6 +116,8 @@ export function writeSchedule(form, schedule) {
   set("policy", schedule.policy);
   set("granularity", schedule.options?.granularity);
   set("depth", schedule.options?.depth);
+  const lane = /** @type {HTMLInputElement | null} */ (field(form, "gil_lane"));
+  if (lane) lane.checked = !isControlled(schedule) && Boolean(schedule.gil_lane ?? schedule.options?.gil_lane);
   syncSchedule(form);
 }
 

@@ -13,7 +13,7 @@
 import { defaults, isControlled, takesOption } from "./contract.js";
 
 /** The query keys of the schedule, beside the scenario's own parameter names. */
-export const DEMO_KEYS = Object.freeze(["mode", "seed", "policy", "pct_depth", "granularity", "autorun"]);
+export const DEMO_KEYS = Object.freeze(["mode", "seed", "policy", "pct_depth", "granularity", "gil_lane", "autorun"]);
 
 /**
  * @typedef {object} DemoSetup
@@ -21,7 +21,8 @@ export const DEMO_KEYS = Object.freeze(["mode", "seed", "policy", "pct_depth", "
  * @property {string} mode a Mode value
  * @property {number | null} seed null: a new random seed on every opening
  * @property {string} policy a Policy value
- * @property {{depth?: number, granularity?: string}} options
+ * @property {{depth?: number, granularity?: string, gil_lane?: boolean}} options a run's
+ * @property {boolean} [gil_lane] a free run's GIL lane, as the form reads it
  * @property {boolean} autorun run as soon as the page opens
  */
 
@@ -43,7 +44,8 @@ export function demoLink(scenario, setup, defaultGranularity = defaults().granul
 /**
  * A setup's schedule as a link's query (a demo link's, a code link's): the mode, and
  * for a controlled run its seed, policy, depth (for a policy that reads one: PCT) and a
- * granularity that is not the page's default; `autorun=1` if it runs on open.
+ * granularity that is not the page's default; for a free run `gil_lane=1` if it shows
+ * the GIL lane (the form's `gil_lane`, or a run's options'); `autorun=1` if it runs on open.
  * @param {Omit<DemoSetup, "params">} setup
  * @param {string} [defaultGranularity] the page's own (else the contract's default)
  * @returns {URLSearchParams}
@@ -59,6 +61,8 @@ export function setupQuery(setup, defaultGranularity = defaults().granularity) {
     }
     const granularity = setup.options.granularity ?? defaults().granularity;
     if (granularity !== defaultGranularity) query.set("granularity", granularity);
+  } else if (setup.gil_lane || setup.options.gil_lane) {
+    query.set("gil_lane", "1");
   }
   if (setup.autorun) query.set("autorun", "1");
   return query;

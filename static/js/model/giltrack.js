@@ -4,7 +4,8 @@
  * the GIL from which event on, from `gil` events (free mode, measured in the worker:
  * app/instrument/gil.py); or, with no `gil` event, the controlled scheduler's baton,
  * derived from `run` / `preempt` / `block` / `exit` (there the scheduler decides who
- * runs, not the GIL).
+ * runs, not the GIL). On a build without a GIL (free-threaded, `gil: false`) the `gil`
+ * events list every thread executing bytecode (`holders`): several at once.
  *
  * It also keeps what a thread's shares need: its waits for the GIL after a wait ended,
  * measured against a timestamp taken outside the waiting thread — a lock's release by
@@ -26,6 +27,14 @@
 
 /** @returns {HandOffs} */
 const handOffs = () => ({ at: [], holder: [] });
+
+/**
+ * No GIL: `lanes[k]` (lane indices, maybe several, maybe none) execute bytecode from
+ * event index `at[k]` on.
+ * @typedef {object} Together
+ * @property {number[]} at
+ * @property {number[][]} lanes
+ */
 
 /**
  * @param {HandOffs} track
@@ -56,6 +65,13 @@ export class GilTrack {
     this.blockedAt = new Map();
     /** @type {Map<string, number>} obj → time of its last release */
     this.released = new Map();
+    /** @type {Together} no GIL: who executes at once */
+    this.together = { at: [], lanes: [] };
+  }
+
+  /** True when the lane measured a build without a GIL (its first event says `gil: false`). */
+  get noGil() {
+    return this.info !== null && this.info.gil === false;
   }
 
   /** True when the log has a measured lane (or says why it has none). */
@@ -67,14 +83,18 @@ export class GilTrack {
    * @param {number} i the event's index
    * @param {Event} event
    * @param {number} lane the event's thread's lane (-1: none)
+   * @param {number[] | null} [together] a no-GIL `gil` event's `holders`, as lanes
    */
-  append(i, event, lane) {
+  append(i, event, lane, together = null) {
     const d = event.detail ?? {};
     switch (event.kind) {
       case "gil":
         if (event.thread === null && this.info === null && ("method" in d || "unavailable" in d)) this.info = d;
         if ("off" in d && this.offAt < 0) this.offAt = i;
-        push(this.gil, i, lane);
+        if (together !== null) {
+          this.together.at.push(i);
+          this.together.lanes.push(together);
+        } else push(this.gil, i, lane);
         return;
       case "run":
         push(this.baton, i, lane);

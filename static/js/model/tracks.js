@@ -115,7 +115,11 @@ export class Tracks {
     this.mark.push(MARK_OF[event.kind] ?? 0);
     if (event.thread === null || event.kind === "gil") {
       this.thread.push(-1); // a GIL hand-off belongs to the GIL lane, not its holder's
-      if (event.kind === "gil") this.gil.append(i, event, this.laneOf(event.thread));
+      if (event.kind === "gil") {
+        const holders = event.detail?.holders; // no GIL: every thread executing (gil.py)
+        const together = Array.isArray(holders) ? holders.map((n) => this.laneOf(String(n))) : null;
+        this.gil.append(i, event, this.laneOf(event.thread), together);
+      }
       return;
     }
     const lane = this.byName.get(event.thread) ?? this.addLane(event.thread);

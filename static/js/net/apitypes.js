@@ -44,7 +44,8 @@
  * @property {string} mode a Mode value
  * @property {number | null} seed null: the server picks one
  * @property {string} policy a Policy value (a free run sends the default one)
- * @property {RunOptions} [options]
+ * @property {RunOptions} [options] a controlled run's
+ * @property {boolean} [gil_lane] a free run's GIL lane (its run's options say `gil_lane: true`)
  */
 
 /**

@@ -14,7 +14,8 @@ import { rememberControlToken } from "./tokens.js";
 
 /**
  * The request that makes the same run as `run` (as GET /api/runs/{id} describes it): the
- * same scenario and parameters, or the same program (its `source`).
+ * same scenario and parameters, or the same program (its `source`); a free run's GIL
+ * lane (its options' `gil_lane`) is asked for again.
  * @param {Record<string, any>} run
  * @param {string[] | null} [choices] manual picks to replay instead of the run's own
  * @returns {RunRequest}
@@ -32,6 +33,7 @@ export function sameRun(run, choices = null) {
     seed: controlled && Number.isInteger(run.seed) ? run.seed : null,
     policy: controlled ? String(run.policy ?? defaultPolicy) : defaultPolicy,
     ...(controlled ? { options } : {}),
+    ...(!controlled && options.gil_lane === true ? { gil_lane: true } : {}),
   };
 }
 

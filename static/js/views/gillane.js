@@ -3,7 +3,8 @@
  * The GIL lane at the top of the timeline: who executes Python bytecode when, measured
  * in the worker (free mode, `gil` events: app/instrument/gil.py), or the controlled
  * scheduler's baton (derived from `run` / `preempt`: there the scheduler decides, not
- * the GIL). Where the lane was not measured it says so. Also: a thread's shares
+ * the GIL). On a build without a GIL it shows every thread executing at once, stacked.
+ * Where the lane was not measured it says so. Also: a thread's shares
  * (holding / wanting / not wanting) for its tooltip, and the board's view of a run with
  * the lane (a Running thread that does not hold the GIL is shown Runnable).
  * @module views/gillane
@@ -14,6 +15,14 @@ import { threadColour } from "../ui/palette.js";
 
 /** @typedef {import("../model/tracks.js").Tracks} Tracks */
 /** @typedef {import("../model/giltrack.js").HandOffs} HandOffs */
+/** @typedef {import("../model/giltrack.js").Together} Together */
+/**
+ * @typedef {object} Lane
+ * @property {string} label
+ * @property {HandOffs | null} track hand-offs to draw (null: none)
+ * @property {string} note how it was measured, or why not
+ * @property {Together} [together] no GIL: who executes at once
+ */
 /** @typedef {import("../ui/palette.js").Palette} Palette */
 /** @typedef {import("../model/reducer.js").RunState} RunState */
 /** @typedef {import("./timeline.js").TimelineView} TimelineView */
@@ -25,13 +34,18 @@ export const GIL_H = 20;
  * a note that says how it was measured, or why not.
  * @param {Tracks} tracks
  * @param {string | null} mode the run's mode ("free", "controlled"), null if unknown
- * @returns {{label: string, track: HandOffs | null, note: string} | null} null: no lane
+ * @returns {Lane | null} null: no lane
  */
 export function laneOf(tracks, mode) {
   const gil = tracks.gil;
   const info = gil.info;
   if (info && typeof info.unavailable === "string") {
     return { label: "GIL", track: null, note: `GIL lane not measured: ${info.unavailable}` };
+  }
+  if (gil.measured && gil.noGil) {
+    const how = info && typeof info.method === "string" ? info.method : "the worker's trace hook";
+    const note = `Measured in the worker: ${how}. No GIL (a free-threaded build): the threads shown here execute bytecode at the same time.`;
+    return { label: "no GIL", track: null, note, together: gil.together };
   }
   if (gil.measured) {
     const how = info && typeof info.method === "string" ? info.method : "the worker's trace hook";
@@ -47,7 +61,7 @@ export function laneOf(tracks, mode) {
     };
   }
   if (mode === "free") {
-    return { label: "GIL", track: null, note: "GIL lane: not measured in this run (the GIL scenarios measure it)." };
+    return { label: "GIL", track: null, note: "GIL lane: not measured in this run (the GIL scenarios measure it; tick \"Show the GIL lane\" for any free run)." };
   }
   return null;
 }
@@ -56,7 +70,7 @@ export function laneOf(tracks, mode) {
  * Draw the lane at `y`.
  * @param {TimelineView} view
  * @param {CanvasRenderingContext2D} ctx
- * @param {{label: string, track: HandOffs | null, note: string}} lane
+ * @param {Lane} lane
  * @param {number} y
  */
 export function drawGilLane(view, ctx, lane, y) {
@@ -67,7 +81,9 @@ export function drawGilLane(view, ctx, lane, y) {
   ctx.textBaseline = "middle";
   ctx.fillText(lane.label, 12, y + GIL_H / 2, view.labelWidth - 16);
   const track = lane.track;
-  if (!track || track.at.length === 0) {
+  if (lane.together && lane.together.at.length) {
+    drawTogether(view, ctx, lane.together, y);
+  } else if (!track || track.at.length === 0) {
     ctx.fillStyle = palette.muted;
     ctx.fillText(track ? "nobody has held it yet" : lane.note, view.labelWidth + 4, y + GIL_H / 2, right - view.labelWidth - 8);
   } else {
@@ -98,13 +114,58 @@ export function drawGilLane(view, ctx, lane, y) {
 }
 
 /**
+ * No GIL: each span of the lane split in stripes, one per thread executing then.
+ * @param {TimelineView} view
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {Together} together
+ * @param {number} y
+ */
+function drawTogether(view, ctx, together, y) {
+  const tracks = /** @type {Tracks} */ (view.tracks);
+  const palette = /** @type {Palette} */ (view.palette);
+  const right = view.size.width - 6;
+  const end = tracks.gil.offAt >= 0 ? tracks.gil.offAt : tracks.count;
+  for (let k = 0; k < together.at.length; k += 1) {
+    const lanes = together.lanes[k];
+    const a = together.at[k];
+    const b = Math.min(k + 1 < together.at.length ? together.at[k + 1] : tracks.count, end);
+    if (!lanes.length || b <= a) continue;
+    const x0 = Math.max(view.x(view.pos(a)), view.labelWidth);
+    const x1 = Math.min(view.x(view.pos(b)), right);
+    if (x1 <= view.labelWidth || x0 > right) continue;
+    const h = (GIL_H - 6) / lanes.length;
+    lanes.forEach((holder, n) => {
+      ctx.fillStyle = palette.threads[threadColour(holder)];
+      ctx.fillRect(x0, y + 3 + n * h, Math.max(x1 - x0, 1), Math.max(h, 1));
+    });
+  }
+}
+
+/**
+ * Who executes at event index `i` without a GIL (lane indices).
+ * @param {Together} together
+ * @param {number} i
+ * @returns {number[]}
+ */
+function togetherAt(together, i) {
+  let found = -1;
+  for (let k = 0; k < together.at.length && together.at[k] <= i; k += 1) found = k;
+  return found < 0 ? [] : together.lanes[found];
+}
+
+/**
  * The tooltip line of the lane at event index `i`.
  * @param {Tracks} tracks
- * @param {{label: string, track: HandOffs | null, note: string}} lane
+ * @param {Lane} lane
  * @param {number} i
  * @returns {string}
  */
 export function laneTip(tracks, lane, i) {
+  if (lane.together) {
+    const names = togetherAt(lane.together, i).map((k) => tracks.lanes[k].name);
+    const who = names.length > 1 ? `${names.join(", ")} execute at once` : names.length ? `${names[0]} executes` : "Nobody executes";
+    return `${who} here. ${lane.note}`;
+  }
   if (!lane.track) return lane.note;
   const holder = tracks.gil.holderAt(lane.track, i);
   const who = holder >= 0 ? tracks.lanes[holder].name : "nobody";
@@ -121,7 +182,7 @@ export function laneTip(tracks, lane, i) {
  */
 export function sharesText(tracks, index) {
   const gil = tracks.gil;
-  if (!gil.measured || gil.gil.at.length === 0) return null;
+  if (!gil.measured || gil.noGil || gil.gil.at.length === 0) return null;
   const lane = tracks.lanes[index];
   if (!lane) return null;
   const end = gil.offAt >= 0 ? gil.offAt : tracks.count - 1;

@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * How a run was made, in one line: "Controlled · seed 3 · seeded random · a step per
- * operation · Python 3.11.7", in the run contract's short labels. At bytecode
+ * operation · Python 3.11.7", in the run contract's short labels (a free run that asked
+ * for the GIL lane says so: it ran traced, slower). At bytecode
  * granularity it warns that bytecode differs between Python versions.
  * @module views/runinfo
  */
@@ -24,6 +25,7 @@ export function runInfo(run) {
     parts.push((bytecode ? Granularity.BYTECODE : Granularity.OPERATION).short);
   } else if (run.mode === Mode.FREE.value) {
     parts.push(`${Mode.FREE.short}: the OS schedules`);
+    if (run.options?.gil_lane === true) parts.push("GIL lane measured (traced: slower)");
   }
   if (run.python) parts.push(`Python ${run.python}`);
   const nodes = [h("span", { class: "run-facts" }, parts.join(" · "))];

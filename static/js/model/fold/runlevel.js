@@ -43,7 +43,8 @@ export const RUN_HANDLERS = {
     const d = event.detail;
     const was = state.gil ?? { holder: null, measuring: false };
     if ("unavailable" in d || "off" in d) return { ...state, gil: { holder: null, measuring: false } };
-    if ("method" in d) return { ...state, gil: { holder: null, measuring: true } };
+    // No GIL (a free-threaded build): nobody waits for it, a Running thread runs.
+    if ("method" in d) return { ...state, gil: { holder: null, measuring: d.gil !== false } };
     return { ...state, gil: { ...was, holder: event.thread } };
   },
 
