@@ -35,15 +35,13 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 from typing import TYPE_CHECKING, Any
 
-from app.instrument.events import GIL, RUNNABLE, RUNNING, TIMED_OUT
+from app.instrument.events import GIL
 from app.instrument.hooks import FreeHook
 from app.instrument.recorder import gil_enabled
 
 if TYPE_CHECKING:
-    from _thread import LockType
     from collections.abc import Callable
     from types import FrameType
 
@@ -178,41 +176,11 @@ class GilHook(FreeHook):
 
     # --- the hook ---------------------------------------------------------------------
 
-    def acquire(
-        self,
-        rt: Runtime,
-        raw: LockType,
-        timeout: float | None,
-        obj: str | None,
-        reason: str,
-        **detail: Any,
-    ) -> bool:
-        if raw.acquire(False):
-            return True
-        if timeout is not None and timeout <= 0:
-            return False
-        rt.block(obj, reason, timeout=timeout, **detail)
-        info = rt.me()
-        self.leave(rt, info)
-        got = False
-        try:
-            got = raw.acquire(True, -1 if timeout is None else timeout)
-        finally:
-            rt.emit("wake", obj, {TIMED_OUT: not got}, state=RUNNABLE)
-            rt.emit("run", state=RUNNING)
-            self.resume(rt, info)
-        return got
+    def waiting(self, rt: Runtime) -> None:
+        self.leave(rt, rt.me())
 
-    def sleep(self, rt: Runtime, seconds: float, reason: str) -> None:
-        rt.block(None, reason, seconds=seconds)
-        info = rt.me()
-        self.leave(rt, info)
-        try:
-            time.sleep(seconds)
-        finally:
-            rt.emit("wake", None, {}, state=RUNNABLE)
-            rt.emit("run", state=RUNNING)
-            self.resume(rt, info)
+    def resumed(self, rt: Runtime) -> None:
+        self.resume(rt, rt.me())
 
     def begin(self, rt: Runtime, info: ThreadInfo) -> None:
         super().begin(rt, info)

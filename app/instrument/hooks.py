@@ -83,21 +83,32 @@ class FreeHook:
         if timeout is not None and timeout <= 0:
             return False
         rt.block(obj, reason, timeout=timeout, **detail)
+        self.waiting(rt)
         got = False
         try:
             got = raw.acquire(True, -1 if timeout is None else timeout)
         finally:  # even if the wait raised (OverflowError, KeyboardInterrupt), it ended
             rt.emit("wake", obj, {TIMED_OUT: not got}, state=RUNNABLE)
             rt.emit("run", state=RUNNING)
+            self.resumed(rt)
         return got
 
     def sleep(self, rt: Runtime, seconds: float, reason: str) -> None:
         rt.block(None, reason, seconds=seconds)
+        self.waiting(rt)
         try:
             time.sleep(seconds)
         finally:
             rt.emit("wake", None, {}, state=RUNNABLE)
             rt.emit("run", state=RUNNING)
+            self.resumed(rt)
+
+    def waiting(self, rt: Runtime) -> None:
+        """The calling thread blocks: it executes no Python code until ``resumed`` (what
+        the GIL lane, ``gil.GilHook``, records)."""
+
+    def resumed(self, rt: Runtime) -> None:
+        """The calling thread runs again after a wait."""
 
     def starting(self, rt: Runtime, info: ThreadInfo) -> None:
         return None
