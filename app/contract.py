@@ -4,7 +4,8 @@ This module is the one place where a mode, a scheduling policy, a granularity, a
 run status or a search goal is spelled, and where the bounds of a seed or of PCT's
 depth are written.  Everything else refers to these names:
 
-    app/api/schemas.py   pydantic models (FastAPI validates with them, /openapi.json)
+    app/api/schemas.py   pydantic models of requests (FastAPI validates with them)
+    app/api/answers.py   pydantic models of answers (/openapi.json)
     app/__main__.py      the CLI's choices                  ┐
     app/api/pages.py     demo links, the page's <select>s   ├─ all through the schemas
     static/js            labels and choices, from ``browser_contract()`` (embedded in

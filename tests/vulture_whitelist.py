@@ -5,9 +5,10 @@ goes, the entry goes, and the code too if nothing else needs it.
 
 from types import FrameType
 
+from app.api.answers import RunList, ShareInfo, Stepped
 from app.api.demo import DemoLink
 from app.api.pages import Group
-from app.api.schemas import RunList, RunOptions, ShareInfo, Stepped
+from app.api.schemas import RunOptions
 from app.instrument import events
 from app.instrument.data import Access
 from app.instrument.futures import Future

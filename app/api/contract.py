@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.schemas import Contract
+from app.api.answers import Contract
 from app.contract import browser_contract
 
 router = APIRouter(tags=["contract"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app.api.answers import Health
 from app.api.deps import ManagerDep
-from app.api.schemas import Health
 
 router = APIRouter(tags=["health"])
 

@@ -15,9 +15,10 @@ import anyio
 from fastapi import APIRouter, Response
 from sse_starlette import EventSourceResponse
 
+from app.api.answers import Presented, event_stream
 from app.api.deps import ControlToken, PresenceDep, RunDep, SettingsDep
 from app.api.handlers import Answers, errors
-from app.api.schemas import Presented, PresenterRequest, event_stream
+from app.api.schemas import PresenterRequest
 from app.api.stream import SHUTDOWN_GRACE, keepalive
 from app.runs.presence import Position
 

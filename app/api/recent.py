@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Response
 
+from app.api.answers import RunEntry, RunList
 from app.api.deps import ControlToken, ManagerDep, SettingsDep
 from app.api.handlers import errors
-from app.api.schemas import RunEntry, RunList
 from app.contract import OWN_CODE
 from app.errors import InvalidRequest
 from app.runs.store import RunRecord, UnknownCursor

@@ -11,19 +11,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from app.api.answers import RunCreated, RunInfo, RunLinks, Stepped
 from app.api.deps import ControlToken, ManagerDep, SettingsDep
 from app.api.handlers import Answers, errors
 from app.api.limits import client_key, get_limiter
 from app.api.own_code import admit
-from app.api.schemas import (
-    RunCreated,
-    RunInfo,
-    RunLinks,
-    RunRequest,
-    Stepped,
-    StepRequest,
-    options_of,
-)
+from app.api.schemas import RunRequest, StepRequest, options_of
 from app.contract import OWN_CODE
 from app.errors import InvalidRequest
 from app.runs.compile_check import check_program

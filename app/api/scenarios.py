@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from app.api.answers import ScenarioDetail, ScenarioSummary
 from app.api.demo import text_params
 from app.api.handlers import Answers, errors
-from app.api.schemas import ScenarioDetail, ScenarioSummary
 from app.errors import InvalidParams, ScenarioNotFound
 from app.scenarios import registry
 from app.scenarios.source import with_params

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from app.api.answers import SearchInfo
 from app.api.deps import SettingsDep
 from app.api.handlers import Answers, errors
 from app.api.limits import client_key, get_limiter
 from app.api.own_code import admit
-from app.api.schemas import SearchInfo, SearchRequest
+from app.api.schemas import SearchRequest
 from app.contract import OWN_CODE
 from app.runs.compile_check import check_program
 from app.runs.search_jobs import SearchManager

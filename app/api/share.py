@@ -12,9 +12,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.api.answers import ShareInfo
 from app.api.deps import SettingsDep
 from app.api.handlers import Answers, errors
-from app.api.schemas import ShareInfo
 from app.errors import InvalidRequest
 from app.settings import Settings
 from app.share import (

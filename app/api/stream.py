@@ -26,9 +26,9 @@ import anyio
 from fastapi import APIRouter, Header, Query, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from app.api.answers import event_stream
 from app.api.deps import ManagerDep, SettingsDep
 from app.api.handlers import Answers, errors
-from app.api.schemas import event_stream
 from app.errors import InvalidRequest
 
 router = APIRouter(tags=["runs"])
