@@ -27,18 +27,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
-import re
 import signal
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from app.contract import MAX_CHOICE_LENGTH, MAX_CHOICES, WORKER_ENDINGS, Mode, Policy, Status
+from app.contract import MAX_CHOICES, WORKER_ENDINGS, Mode, Policy, Status
 from app.errors import Conflict
-from app.instrument.events import encode
 from app.runs.compile_check import PROGRAM_FILE
 from app.runs.process import LINE_LIMIT, WorkerProcess
 from app.runs.run import Run
+from app.runs.worker_lines import (
+    WorkerFault,
+    bounded,
+    parse_line,
+    preview,
+    thread_names,
+    unsound,
+)
 from app.scenarios import registry
 from app.settings import Settings
 from app.worker.protocol import (
@@ -59,10 +64,7 @@ WAITING = "waiting"  # the scheduler's message, and the log's note, of a manual 
 StopReason = Literal["cancel", "interrupt"]
 # Bounds on what the worker writes (its lines are untrusted, see ``_take``).
 EVENT_BYTES = 512  # average bytes an event may take, over max_events: ~100 MiB a run
-MAX_DEPTH = 32  # arrays and objects within each other in one event
-MESSAGE_CHARS = 4000  # of a message the worker sends (a crash's, a failure's)
 FORGED_DONE = "The worker said the run was over but kept running; it was stopped."
-_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,6 @@ def spec_of(run: Run, settings: Settings) -> RunSpec:
             "idle_time": settings.idle_time,
         },
     }
-
-
-class WorkerFault(Exception):
-    """The worker broke the protocol; the message says how."""
 
 
 class Supervisor:
@@ -256,14 +254,14 @@ class Supervisor:
         if line == b"\n":
             return
         if is_event_line(line):
-            self._take_event(_parse(line, "an event"), line.rstrip(b"\n"))
+            self._take_event(parse_line(line, "an event"), line.rstrip(b"\n"))
         else:
-            self._take_message(_parse(line, "a line"))
+            self._take_message(parse_line(line, "a line"))
 
     def _take_event(self, event: Any, text: bytes) -> None:
         if isinstance(event, dict) and event.get("kind") == "end":
             raise WorkerFault("The worker sent an 'end' event; only the run manager ends a run.")
-        problem = _unsound(event, text)
+        problem = unsound(event, text)
         try:
             if problem:
                 raise ValueError(problem)
@@ -281,22 +279,22 @@ class Supervisor:
     def _take_message(self, msg: Any) -> None:
         kind = msg.get("msg") if isinstance(msg, dict) else None
         if kind is None:
-            raise WorkerFault(f"The worker sent a line that is not a message: {_preview(msg)}.")
+            raise WorkerFault(f"The worker sent a line that is not a message: {preview(msg)}.")
         if kind == READY:
             self._note_python(msg)
         elif kind == DONE:
             status = msg.get("status")
             if status not in WORKER_ENDINGS:
-                raise WorkerFault(f"The worker ended with an unknown status {_preview(status)}.")
+                raise WorkerFault(f"The worker ended with an unknown status {preview(status)}.")
             if status == Status.CANCELLED and self.stop_reason is None:
                 raise WorkerFault("The worker said the run was cancelled; nobody cancelled it.")
             message = msg.get("message")
             self._note_python(msg)
             self._note_schedule(msg.get("facts"))
-            self.done = {"status": status, "message": _text(message) if message else None}
+            self.done = {"status": status, "message": bounded(message) if message else None}
             self._set_waiting(None)
         elif kind == ERROR:
-            self.run.message = _text(msg.get("message"))
+            self.run.message = bounded(msg.get("message"))
         elif kind == WAITING:  # manual policy: the worker waits for a step
             self._take_waiting(msg)
         # Other kinds ("rejected": a step for a thread that cannot run) need nothing
@@ -305,8 +303,8 @@ class Supervisor:
     def _take_waiting(self, msg: dict[str, Any]) -> None:
         runnable = msg.get("runnable")
         manual = self.run.mode == Mode.CONTROLLED and self.run.policy == Policy.MANUAL
-        if not manual or not _names(runnable, self.spec["limits"]["max_threads"]):
-            raise WorkerFault(f"The worker sent a bad 'waiting' message: {_preview(msg)}.")
+        if not manual or not thread_names(runnable, self.spec["limits"]["max_threads"]):
+            raise WorkerFault(f"The worker sent a bad 'waiting' message: {preview(msg)}.")
         step = msg.get("step")
         step = step if isinstance(step, int) and not isinstance(step, bool) else None
         self._set_waiting({"runnable": runnable, "step": step})
@@ -316,7 +314,7 @@ class Supervisor:
         if not isinstance(facts, dict):
             return
         schedule, steps = facts.get("schedule"), facts.get("steps")
-        if _names(schedule, MAX_CHOICES):
+        if thread_names(schedule, MAX_CHOICES):
             self.run.schedule = schedule
         if isinstance(steps, int) and not isinstance(steps, bool) and steps >= 0:
             self.run.steps = steps
@@ -324,7 +322,7 @@ class Supervisor:
     def _note_python(self, msg: dict[str, Any]) -> None:
         # The first says it: ``ready`` comes before the program runs (and can forge).
         if self.run.python is None and isinstance(msg.get("python"), str):
-            self.run.python = _text(msg["python"], 40)
+            self.run.python = bounded(msg["python"], 40)
 
 
 def _signal_name(number: int) -> str:
@@ -332,77 +330,3 @@ def _signal_name(number: int) -> str:
         return signal.Signals(number).name
     except ValueError:
         return f"signal {number}"
-
-
-def _refuse(token: str) -> Any:
-    raise ValueError(f"{token} is not a JSON number")
-
-
-def _finite(token: str) -> float:
-    number = float(token)
-    if not math.isfinite(number):  # 1e999: JSON, but infinite once read
-        raise ValueError(f"{token} is too large")
-    return number
-
-
-# The worker's lines as JSON is strict: no NaN or Infinity, which a browser cannot parse.
-_DECODER = json.JSONDecoder(parse_constant=_refuse, parse_float=_finite)
-
-
-def _parse(line: bytes, what: str) -> Any:
-    try:
-        return _DECODER.decode(line.decode())
-    except (ValueError, RecursionError):  # RecursionError: nested past json's depth
-        raise WorkerFault(f"The worker sent {what} that is not JSON: {_preview(line)}.") from None
-
-
-def _unsound(event: Any, text: bytes) -> str | None:
-    """What ``validate`` lets through that must not reach a viewer or a recording, if any."""
-    if not isinstance(event, dict):
-        return None  # validate says so
-    if any(isinstance(event.get(name), bool) for name in ("seq", "t", "line")):
-        return "seq, t and line are numbers, not true or false"
-    # Counting brackets is cheap; only an event with many is measured.
-    if text.count(b"[") + text.count(b"{") > MAX_DEPTH and _depth(event) > MAX_DEPTH:
-        return f"it is nested more than {MAX_DEPTH} deep"
-    if _SURROGATE.search(text):  # \ud800 alone: no UTF-8 for it, every re-encoding fails
-        try:
-            encode(event).encode()
-        except UnicodeEncodeError:
-            return "it holds a lone surrogate (\\ud800…\\udfff)"
-    return None
-
-
-def _depth(value: Any) -> int:
-    deepest, todo = 0, [(value, 1)]
-    while todo and deepest <= MAX_DEPTH:
-        item, depth = todo.pop()
-        if isinstance(item, dict):
-            item = list(item.values())
-        if isinstance(item, list):
-            deepest = max(deepest, depth)
-            todo.extend((child, depth + 1) for child in item)
-    return deepest
-
-
-def _names(value: Any, most: int) -> bool:
-    """Is ``value`` a list of at most ``most`` thread names, as the contract bounds them?"""
-    return (
-        isinstance(value, list)
-        and len(value) <= most
-        and all(isinstance(n, str) and 0 < len(n) <= MAX_CHOICE_LENGTH for n in value)
-        and all(_text(n) == n for n in value)
-    )
-
-
-def _text(value: Any, limit: int = MESSAGE_CHARS) -> str:
-    """``value`` as a bounded string that encodes as UTF-8 (no lone surrogates)."""
-    text = str(value)
-    text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return text.encode(errors="replace").decode()
-
-
-def _preview(value: object) -> str:
-    text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
-    text = text.strip()
-    return repr(text[:120] + ("…" if len(text) > 120 else ""))

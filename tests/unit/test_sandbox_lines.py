@@ -16,7 +16,8 @@ from app.contract import Mode, Policy, Status
 from app.instrument.events import encode, make
 from app.runs import supervisor
 from app.runs.run import Run
-from app.runs.supervisor import FORGED_DONE, MESSAGE_CHARS, Outcome, Supervisor
+from app.runs.supervisor import FORGED_DONE, Outcome, Supervisor
+from app.runs.worker_lines import MESSAGE_CHARS
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(10)]
 
