@@ -152,7 +152,7 @@ def test_fanout_threads_and_tasks_overlap_their_waits(fanout: Result) -> None:
 
 
 def test_the_verdicts_overlap_count() -> None:
-    from app.analysis.verdicts.gil import _at_once
+    from app.analysis.verdicts.showcase import _at_once
 
     assert _at_once([]) == (0, 0.0)
     assert _at_once([(0.0, 1.0), (1.0, 2.0)]) == (1, 0.0)  # touching is not overlapping

@@ -11,6 +11,7 @@ from app.analysis.verdicts import (  # noqa: F401
     classic,
     gil,
     own_code,
+    showcase,
     synchronisation,
 )
 from app.analysis.verdicts.base import (
