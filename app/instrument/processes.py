@@ -7,13 +7,15 @@ child process is a group of lanes of the same run, named ``<process name>/<threa
 name>`` (``Process-1/MainThread``):
 
 - **parent side** (``_TracedProcess.start``): the lane ``Process-1/MainThread`` is a
-  thread of the parent's run (so the run waits for it, the watchdog never calls a
-  run with a live child stuck, and ``join`` blocks on it as on a thread); its
-  ``create`` carries ``pid``.  Each child gets its own channel, a one-way
-  ``multiprocessing`` pipe; a reader thread of the parent records what comes out of
-  it into the run's recorder, which numbers it (``seq``): one log, one numbering.  When
-  the channel closes and the process has ended, the reader ends the lanes still
-  alive and records the process's ``exit`` with ``exitcode``.
+  thread of the parent's run (so the run waits for it, and ``join`` blocks on it as
+  on a thread); its ``create`` carries ``pid``.  Each child gets its own channel, a
+  one-way ``multiprocessing`` pipe; a reader thread of the parent records what comes
+  out of it into the run's recorder, which numbers it (``seq``): one log, one
+  numbering.  When the channel closes and the process has ended, the reader ends the
+  lanes still alive and records the process's ``exit`` with ``exitcode``.  The reader
+  also keeps a view of the child's lanes from their events (``child_lanes``): the
+  watchdog sees a deadlock inside a child as in the parent, and a controlled run's
+  thread joining a live child (``awaited``) as waiting for it, not as a stall.
 - **child side** (``_child``): before any of the program's code runs in the child — at
   the unpickling of the process object under "spawn" / "forkserver", first thing in
   ``_bootstrap`` under "fork" — a fresh ``Runtime`` (free mode: children run free, also
@@ -139,8 +141,15 @@ class _TracedProcess(multiprocessing.process.BaseProcess):
             return
         if rt.controlled and self._tl_reader is not None:
             # Children run free: the wait is real, outside the schedule.  The reader
-            # records the end (and reaps the process) first.
-            self._tl_reader.join(timeout)
+            # records the end (and reaps the process) first.  Marked on the lane, for
+            # the watchdog: no stall of the scheduler while the child lives.
+            with rt._lock:
+                lane.extra["awaited"] = lane.extra.get("awaited", 0) + 1
+            try:
+                self._tl_reader.join(timeout)
+            finally:
+                with rt._lock:
+                    lane.extra["awaited"] -= 1
         wait = None if timeout is None else max(timeout, 0)
         finished = rt.hook.acquire(rt, lane.ended, wait, lane.name, "join")
         if finished:
@@ -205,6 +214,8 @@ def _read_child(
 ) -> None:
     """The parent's reader of one child: its records into the run's log, then its end."""
     states: dict[str, str] = {lane.name: RUNNABLE}
+    views: dict[str, ThreadInfo] = {}  # the child's lanes as it reports them
+    lane.extra["lanes"] = views
     rec = rt.recorder
     shift = origin - rec.origin  # a controlled run: real seconds since the child began
     try:
@@ -216,6 +227,7 @@ def _read_child(
             for t, kind, thread, state, obj, line, detail in batch:
                 if thread is not None and state is not None:
                     states[thread] = state
+                    _follow(views, lane, kind, thread, state, obj, detail)
                 raw = rec.clock() if rt.controlled else t + shift + rec.origin
                 _record(rt, raw, kind, thread, state, obj, line, detail)
     finally:
@@ -228,6 +240,50 @@ def _read_child(
             _record(rt, rec.clock(), "exit", name, DEAD, None, None, ended)
     rt.emit("exit", detail={"pid": process.pid, "exitcode": code}, state=DEAD, info=lane, line=None)
     lane.ended.release()
+
+
+def _follow(
+    views: dict[str, ThreadInfo],
+    lane: ThreadInfo,
+    kind: str,
+    thread: str,
+    state: str,
+    obj: str | None,
+    detail: dict[str, Any],
+) -> None:
+    """Keep a view of one of the child's lanes up to date with its event, for the
+    watchdog (``child_lanes``): its state and, while blocked, on what."""
+    view = views.get(thread)
+    if view is None:
+        # A daemon process's lanes never keep the run going (nor does its MainThread
+        # when it is not); an adopted thread is a daemon (``Runtime._adopt``).
+        daemon = detail.get("daemon", detail.get("adopted", False)) or lane.daemon
+        view = ThreadInfo(thread, daemon=lane.daemon if thread == lane.name else bool(daemon))
+    if kind == "block":  # before the state: the watchdog reads them without a lock
+        view.blocked_on = (obj, str(detail.get("reason")), detail.get("timeout"))
+    view.state = state
+    views[thread] = view  # shown to the watchdog once its state is set
+
+
+def child_lanes(threads: list[ThreadInfo]) -> list[ThreadInfo]:
+    """The run's lanes across processes, for the watchdog: each live child process's
+    lane replaced by the child's own lanes as it has reported them (its threads, its
+    children's), once it has reported any; until then the process lane itself, which
+    is Runnable (a child starting up is progressing)."""
+    out: list[ThreadInfo] = []
+    for t in threads:
+        views = t.extra.get("lanes")
+        if t.state in (DEAD, NEW) or not views:
+            out.append(t)
+        else:
+            out.extend(list(views.values()))  # a copy: the reader adds to it
+    return out
+
+
+def awaited(threads: list[ThreadInfo]) -> list[ThreadInfo]:
+    """The live child processes' lanes a thread of a controlled run is waiting for,
+    for real and outside the schedule (``join``)."""
+    return [t for t in threads if t.extra.get("awaited") and t.state not in (DEAD, NEW)]
 
 
 def _exit_code(process: _TracedProcess) -> int | None:
@@ -352,7 +408,9 @@ class _Child:
         python_exit(self.rt)
         for info in list(self.rt.threads):
             if info is not self.main and not info.daemon and info.state != NEW:
-                info.ended.acquire()
+                # A traced wait (block, wake when it ends): the watchdog sees the
+                # child's MainThread waiting, not running.
+                self.rt.hook.acquire(self.rt, info.ended, None, info.name, "join")
                 info.ended.release()
 
     def finish(self) -> None:

@@ -7,9 +7,9 @@ file), or carries a program's source text; ``program.py`` loads either.  The pro
 for one run: a deadlocked thread can never be killed, so the process is the unit the
 manager kills.  The worker ends the run itself when the program ends, on a deadlock (the
 scheduler sees one at once in controlled mode; in free mode a watchdog sees every thread
-stuck), when a controlled run stalls, at the event limit, or on a ``stop`` command; it
-always finishes with ``os._exit`` so threads left behind (daemons, deadlocked ones)
-cannot keep it alive.
+stuck, child processes' included), when a controlled run stalls, at the event limit, or
+on a ``stop`` command; it always finishes with ``os._exit`` so threads left behind
+(daemons, deadlocked ones) cannot keep it alive.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from app.contract import Status
-from app.instrument import runtime
+from app.instrument import processes, runtime
 from app.instrument.events import BLOCKED, DEAD, NEW, RUNNING
 from app.instrument.runtime import Runtime, ThreadInfo
 from app.instrument.scheduler import Scheduler
@@ -156,9 +156,11 @@ class Worker:
 
     def _watchdog(self) -> None:
         """Ends runs that can no longer progress on their own.  Free mode: every live
-        thread blocked for good (a deadlock).  Controlled mode: the running thread made
-        no traced operation for a while — it blocks on something the scheduler cannot
-        see (a socket, a plain ``_thread`` lock) or computes without end."""
+        thread blocked for good, a child process's own threads included (a deadlock).
+        Controlled mode: the running thread made no traced operation for a while — it
+        blocks on something the scheduler cannot see (a socket, a plain ``_thread``
+        lock) or computes without end; unless it joins a live child process (which runs
+        free): then only the child's own deadlock ends the run."""
         last_seen, quiet_since = -1, time.monotonic()
         while not self._stopped.wait(WATCHDOG_INTERVAL):
             seen = self.recorder.recorded()
@@ -168,17 +170,21 @@ class Worker:
                 continue
             quiet = time.monotonic() - quiet_since
             if self.hook.controlled:
-                if quiet >= CONTROLLED_STALL:
+                # A thread joining a child process waits for real, outside the schedule
+                # (children run free): no stall while the child lives, a deadlock if
+                # the child can never end.
+                joined = processes.awaited(self.rt.threads)
+                if joined:
+                    stuck = _all_stuck(processes.child_lanes(joined))
+                    if stuck and quiet >= DEADLOCK_QUIET:
+                        self.finish(Status.DEADLOCKED, _deadlock_message(stuck))
+                elif quiet >= CONTROLLED_STALL:
                     self.finish(Status.FAILED, _stall_message(self.rt))
                 continue
-            stuck = _all_stuck(self.rt.threads)
+            # Every lane of the run, the child processes' included.
+            stuck = _all_stuck(processes.child_lanes(self.rt.threads))
             if stuck and quiet >= DEADLOCK_QUIET:
-                names = ", ".join(t.name for t in stuck)
-                self.finish(
-                    Status.DEADLOCKED,
-                    f"Deadlock: every live thread ({names}) is blocked forever on a lock, "
-                    "condition or queue, and nothing can wake it.",
-                )
+                self.finish(Status.DEADLOCKED, _deadlock_message(stuck))
 
 
 def _all_stuck(threads: list[ThreadInfo]) -> list[ThreadInfo]:
@@ -195,6 +201,14 @@ def _all_stuck(threads: list[ThreadInfo]) -> list[ThreadInfo]:
         if timeout is not None or reason == "sleep":
             return []
     return live
+
+
+def _deadlock_message(stuck: list[ThreadInfo]) -> str:
+    names = ", ".join(t.name for t in stuck)
+    return (
+        f"Deadlock: every live thread ({names}) is blocked forever on a lock, "
+        "condition or queue, and nothing can wake it."
+    )
 
 
 def _stall_message(rt: Runtime) -> str:

@@ -10,11 +10,13 @@ import multiprocessing
 import os
 import signal
 import subprocess
+import sys
 from typing import Any
 
 import pytest
 
-from app.analysis.history import check
+from app.analysis.history import check, replay
+from app.analysis.waitfor import describe
 from app.instrument import processes, stdlib
 from app.instrument.events import Event, validate
 from app.instrument.program import PROGRAM_MODULE
@@ -318,3 +320,150 @@ def test_a_process_pool_reached_for_only_in_main_finds_the_programs_functions() 
     assert done["status"] == "finished", done["message"]
     assert check(events) == []
     assert [e["detail"]["text"] for e in events if e["kind"] == "output"] == ["[0, 1, 4]"]
+
+
+CHILD_DEADLOCK = """\
+import multiprocessing
+import threading
+import time
+
+a = threading.Lock()
+b = threading.Lock()
+
+
+def one(first, second):
+    with first:
+        time.sleep(0.1)
+        with second:
+            pass
+
+
+def crossed():
+    threads = [threading.Thread(target=one, args=pair) for pair in ((a, b), (b, a))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def main():
+    p = multiprocessing.Process(target=crossed)
+    p.start()
+    p.join()
+"""
+
+
+def test_a_deadlock_inside_a_child_process_ends_the_run_as_deadlocked() -> None:
+    events, done = run_worker(CHILD_DEADLOCK, "crossed.py")
+    assert done["status"] == "deadlocked", done["message"]
+    assert "Process-1/Thread-1 (one)" in done["message"]
+    assert "Process-1/Thread-2 (one)" in done["message"]
+    assert events[-1]["t"] < 5  # by the watchdog, not at the wall time
+    # The log alone shows the child's cycle (the deadlock event's detail).
+    found = describe(replay(events))
+    assert set(found["threads"]) == {"Process-1/Thread-1 (one)", "Process-1/Thread-2 (one)"}
+    assert {tuple(e["holds"]) for e in found["cycle"]} == {("Process-1/a",), ("Process-1/b",)}
+    assert "Each waits for the next" in found["text"]
+
+
+def test_a_deadlock_left_behind_by_a_childs_target_is_seen_too() -> None:
+    # The target returns without joining: the child's MainThread waits for its
+    # non-daemon threads (as the interpreter does at exit), a traced wait.
+    source = CHILD_DEADLOCK.replace("    for t in threads:\n        t.join()\n", "")
+    assert source != CHILD_DEADLOCK
+    events, done = run_worker(source, "left.py")
+    assert done["status"] == "deadlocked", done["message"]
+    assert check(events) == []
+    waits = [e for e in events if e["thread"] == "Process-1/MainThread" and e["kind"] == "block"]
+    assert [(e["obj"], e["detail"]["reason"]) for e in waits] == [
+        ("Process-1/Thread-1 (one)", "join")
+    ]
+    found = describe(replay(events))
+    assert set(found["threads"]) == {"Process-1/Thread-1 (one)", "Process-1/Thread-2 (one)"}
+
+
+BUSY_CHILD = """\
+import multiprocessing
+
+
+def busy(seconds):
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def main():
+    p = multiprocessing.Process(target=busy, args=(1.5,))
+    p.start()
+    p.join()
+    print("joined", p.exitcode)
+"""
+
+SHORT_STALL = 0.5  # CONTROLLED_STALL, for these tests: the child is busy for 1.5 s
+
+
+def run_with_short_stall(source: str, filename: str) -> tuple[list[Event], dict[str, Any]]:
+    """A controlled run in a real worker whose stall limit is ``SHORT_STALL``."""
+    code = (
+        "import app.worker.runner as runner\n"
+        f"runner.CONTROLLED_STALL = {SHORT_STALL}\n"
+        "runner.main()\n"
+    )
+    spec = {
+        "source": source,
+        "filename": filename,
+        "params": {},
+        "mode": "controlled",
+        "seed": 1,
+        "policy": "random",
+        "options": {},
+        "limits": LIMITS,
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    events: list[Event] = []
+    done: dict[str, Any] = {}
+    try:
+        proc.stdin.write((json.dumps(spec) + "\n").encode())
+        proc.stdin.flush()  # open until done: closing it cancels the run
+        for line in proc.stdout:
+            obj = json.loads(line)
+            if "msg" not in obj:
+                events.append(obj)
+            elif obj["msg"] in ("done", "error"):
+                done = obj
+                break
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+    return events, done
+
+
+def test_a_controlled_run_joining_a_busy_child_is_no_stall() -> None:
+    events, done = run_with_short_stall(BUSY_CHILD, "busy.py")
+    assert done["status"] == "finished", done["message"]
+    assert [e["detail"]["text"] for e in events if e["kind"] == "output"] == ["joined 0"]
+
+
+def test_a_controlled_run_still_stalls_elsewhere() -> None:
+    # MainThread spins while its child lives: its own stall, not a wait for the child.
+    source = BUSY_CHILD.replace("p.join()", "while True:\n        pass")
+    _events, done = run_with_short_stall(source, "spin.py")
+    assert done["status"] == "failed", done["message"]
+    assert "without a traced operation" in done["message"]
+
+
+def test_a_controlled_run_joining_a_deadlocked_child_is_deadlocked() -> None:
+    events, done = run_with_short_stall(CHILD_DEADLOCK, "crossed.py")
+    assert done["status"] == "deadlocked", done["message"]
+    found = describe(replay(events))
+    assert set(found["threads"]) == {"Process-1/Thread-1 (one)", "Process-1/Thread-2 (one)"}
