@@ -38,6 +38,22 @@ def test_concurrency_models_timeline(page: Any, live_url: str, shot: Any) -> Non
     page.keyboard.up("Control")
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] - 40)  # no tooltip in the picture
     shot(page, "showcase-concurrency-models-watched")
+    # ~33 lanes at a readable height do not fit: the timeline scrolls inside its card, the
+    # GIL lane and the axis pinned in sight, and it says how many lanes are below.
+    scroller = card.locator("[data-role=timeline]")
+    assert scroller.evaluate("el => el.scrollHeight > el.clientHeight + 20")
+    assert scroller.evaluate("el => el.getBoundingClientRect().height") <= 720 - 150
+    pinned_row = """(c) => {
+        const dpr = c.width / c.clientWidth;
+        const y = Math.round((c.parentElement.scrollTop + 14) * dpr);  // the GIL lane's middle
+        return Array.from(c.getContext("2d").getImageData(0, y, c.width, 1).data).join();
+    }"""
+    before = canvas.evaluate(pinned_row)
+    scroller.evaluate("el => { el.scrollTop = el.scrollHeight; }")
+    page.wait_for_timeout(300)  # a scroll event, then a frame
+    assert scroller.evaluate("el => el.scrollTop") > 40
+    assert canvas.evaluate(pinned_row) == before  # the GIL lane, drawn where it is in sight
+    shot(page, "showcase-concurrency-models-scrolled")
 
 
 def test_api_fanout_timeline(page: Any, live_url: str, shot: Any) -> None:

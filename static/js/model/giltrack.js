@@ -55,6 +55,8 @@ export class GilTrack {
     this.baton = handOffs();
     /** @type {Record<string, any> | null} the lane's first event's detail: how it was measured, or why not */
     this.info = null;
+    /** @type {number} event index where the measured GIL was first held (-1: not yet) */
+    this.onAt = -1;
     /** @type {number} event index where the lane stopped measuring (-1: it did not) */
     this.offAt = -1;
     /** @type {Map<number, number>} lane → seconds it waited for the GIL after a wait ended */
@@ -89,12 +91,17 @@ export class GilTrack {
     const d = event.detail ?? {};
     switch (event.kind) {
       case "gil":
-        if (event.thread === null && this.info === null && ("method" in d || "unavailable" in d)) this.info = d;
+        if (event.thread === null && this.info === null && ("method" in d || "unavailable" in d)) {
+          this.info = d;
+        }
         if ("off" in d && this.offAt < 0) this.offAt = i;
         if (together !== null) {
           this.together.at.push(i);
           this.together.lanes.push(together);
-        } else push(this.gil, i, lane);
+        } else {
+          push(this.gil, i, lane);
+          if (lane >= 0 && this.onAt < 0 && this.offAt < 0 && !this.noGil) this.onAt = i;
+        }
         return;
       case "run":
         push(this.baton, i, lane);

@@ -87,6 +87,7 @@ class Column {
  * @property {number} state the current state's code (-1 before any)
  * @property {boolean} task an asyncio task (its create says `task: true`), not a thread
  * @property {boolean} internal a thread a library started for itself: drawn quieter
+ * @property {number} loop a task's loop's thread's lane (-1: not a task, or unknown)
  */
 
 export class Tracks {
@@ -127,6 +128,8 @@ export class Tracks {
     if (event.kind === "create") {
       lane.task = event.detail.task === true;
       lane.internal = event.detail.internal === true;
+      const loop = lane.task && typeof event.detail.loop === "string" ? this.byName.get(event.detail.loop) : undefined;
+      lane.loop = loop ? loop.index : -1;
     }
     this.thread.push(lane.index);
     lane.events.push(i);
@@ -150,6 +153,7 @@ export class Tracks {
       state: -1,
       task: false,
       internal: false,
+      loop: -1,
     };
     this.lanes.push(lane);
     this.byName.set(name, lane);

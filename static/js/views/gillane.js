@@ -10,7 +10,9 @@
  * @module views/gillane
  */
 
+import { processOf } from "../model/events.js";
 import { formatValue } from "../model/format.js";
+import { eachShownPiece, gilOwner, measuredSpan } from "../model/gilstates.js";
 import { threadColour } from "../ui/palette.js";
 
 /** @typedef {import("../model/tracks.js").Tracks} Tracks */
@@ -184,29 +186,28 @@ export function sharesText(tracks, index) {
   const gil = tracks.gil;
   if (!gil.measured || gil.noGil || gil.gil.at.length === 0) return null;
   const lane = tracks.lanes[index];
-  if (!lane) return null;
-  const end = gil.offAt >= 0 ? gil.offAt : tracks.count - 1;
+  const span = measuredSpan(tracks);
+  if (!lane || span === null || gilOwner(lane) < 0) return null; // a child process: its own GIL
+  const [start, end] = span;
   const t = (/** @type {number} */ i) => tracks.t.at(Math.min(i, tracks.count - 1));
+  // Summed from what the timeline draws (model/gilstates.js): Running is holding.
   let holding = 0;
-  const track = gil.gil;
-  for (let k = 0; k < track.at.length; k += 1) {
-    if (track.holder[k] !== index) continue;
-    const b = Math.min(k + 1 < track.at.length ? track.at[k + 1] : end, end);
-    if (b > track.at[k]) holding += t(b) - t(track.at[k]);
-  }
-  let alive = 0;
+  let ready = 0;
   let blocked = 0;
-  for (let k = 0; k < lane.segStart.length; k += 1) {
-    const a = lane.segStart.at(k);
-    const b = Math.min(tracks.segmentEnd(lane, k), end);
-    const state = lane.segState.at(k);
-    if (b <= a || state === 0 || state === 4) continue; // New, Dead
-    alive += t(b) - t(a);
-    if (state === 3) blocked += t(b) - t(a);
-  }
+  eachShownPiece(tracks, lane, 0, (a, b, state) => {
+    if (a >= end) return true;
+    const from = Math.max(a, start);
+    const to = Math.min(b, end);
+    if (to <= from) return false;
+    const dt = t(to) - t(from);
+    if (state === 2) holding += dt;
+    else if (state === 1) ready += dt;
+    else if (state === 3) blocked += dt;
+    return false;
+  });
   const after = gil.waitAfter.get(index) ?? 0;
   const inferred = gil.inferred.get(index) ?? 0;
-  const wanting = Math.max(alive - blocked - holding, 0) + after;
+  const wanting = ready + after;
   const notWanting = Math.max(blocked - after, 0);
   const total = holding + wanting + notWanting;
   if (total <= 0) return null;
@@ -226,19 +227,22 @@ const runnable = new WeakMap();
 
 /**
  * The state as the board shows it: with the GIL lane measuring, a Running thread that
- * does not hold the GIL is Runnable (it wants the GIL, and waits for it).
+ * does not hold the GIL is Runnable (it wants the GIL, and waits for it); an asyncio
+ * task holds it while its loop's thread does, a child process's lane is not measured
+ * (as the timeline draws them: model/gilstates.js).
  * @param {RunState} state
  * @returns {RunState}
  */
 export function withGil(state) {
   const gil = state.gil;
-  if (!gil || !gil.measuring) return state;
+  if (!gil || !gil.measuring || !gil.held) return state;
   const cached = shownStates.get(state);
   if (cached) return cached;
   const threads = { ...state.threads };
   for (const name of state.order) {
     const thread = threads[name];
-    if (thread.state !== "Running" || name === gil.holder) continue;
+    if (thread.state !== "Running" || processOf(name) !== null) continue; // a child process: its own GIL
+    if ((thread.loop ?? name) === gil.holder) continue; // a task holds it while its loop's thread does
     if (!runnable.has(thread)) runnable.set(thread, { ...thread, state: "Runnable" });
     threads[name] = runnable.get(thread);
   }

@@ -9,7 +9,10 @@
  * the size changes, at most once per DRAW_MS) and, every frame, a copy of that layer
  * with the not-yet-played part veiled and the playhead on top. Each lane paints at
  * most one segment and one mark of a kind per pixel column, so 100,000 events cost
- * what the canvas is wide.
+ * what the canvas is wide. A row is at least MIN_ROW_H high: more lanes than fit scroll
+ * inside the card, the GIL lane and the axis pinned at the visible part's top and bottom.
+ * With the GIL lane measuring, a Running segment is drawn Running only while its thread
+ * holds the GIL (model/gilstates.js).
  *
  * This module holds the view: its geometry, its layers and the shown window (zoom,
  * pan, follow). The gestures are views/timelineinput.js, the shapes and patterns
@@ -19,6 +22,7 @@
 
 import { PROCESS_SEPARATOR, STATES, processOf } from "../model/events.js";
 import { formatValue } from "../model/format.js";
+import { eachShownPiece } from "../model/gilstates.js";
 import { laneRows } from "../model/processrows.js";
 import { MARKS } from "../model/tracks.js";
 import { readPalette, threadColour } from "../ui/palette.js";
@@ -33,6 +37,7 @@ import { drawMark, niceTicks, seconds, stateFills } from "./timelinepaint.js";
 const AXIS_H = 22;
 const TOP = 4;
 const MAX_PLOT_H = 340;
+const MIN_ROW_H = 18; // a 12 px name with room above and below
 const DRAW_MS = 200;
 const MIN_SPAN = 8; // events (or the time of 8 events) across the whole width, at most zoom
 
@@ -62,6 +67,16 @@ export class TimelineView {
     this.mode = null;
     bindTimelineInput(this);
     new ResizeObserver(() => this.resize()).observe(this.root);
+    // Scrolled (more lanes than fit): the GIL lane and the axis stay pinned in sight.
+    this.root.addEventListener("scroll", () => {
+      if (!this.pinned() && this.pinnedAt === 0) return;
+      this.stale = true;
+      this.draw();
+    }, { passive: true });
+    /** @type {number} the scroll offset the pinned parts were drawn at */
+    this.pinnedAt = 0;
+    /** @type {number} the scroll box's height when last sized */
+    this.seenHeight = 0;
     globalThis.matchMedia?.("(prefers-color-scheme: dark)").addEventListener("change", () => this.restyle());
   }
 
@@ -113,6 +128,23 @@ export class TimelineView {
     note.hidden = text === null;
   }
 
+  /** True when the lanes do not all fit in the timeline's visible part: it scrolls. */
+  pinned() {
+    return this.root.clientHeight > 0 && this.size.height > this.root.clientHeight + 1;
+  }
+
+  /** The visible part of the canvas, [top, bottom) in CSS pixels. */
+  visible() {
+    if (!this.pinned()) return [0, this.size.height];
+    const top = Math.max(0, Math.min(this.root.scrollTop, this.size.height - this.root.clientHeight));
+    return [top, top + this.root.clientHeight];
+  }
+
+  /** Where the GIL lane is drawn: at the top of the visible part. */
+  gilTop() {
+    return this.visible()[0] + TOP;
+  }
+
   /** Where the thread lanes start: below the GIL lane, if there is one. */
   lanesTop() {
     return TOP + (this.gilLane() ? GIL_H : 0);
@@ -150,11 +182,15 @@ export class TimelineView {
     return cache;
   }
 
-  /** Lane height for `n` lanes. */
+  /**
+   * Lane height for `n` lanes: they share MAX_PLOT_H, but a row is never lower than
+   * MIN_ROW_H (its name readable on a projector); more lanes than fit make the timeline
+   * scroll inside its card (views.css).
+   */
   laneHeight(n = this.tracks?.lanes.length ?? 0) {
     const narrow = this.size.width < 560;
     const max = narrow ? 240 : MAX_PLOT_H;
-    return Math.max(6, Math.min(30, Math.floor(max / Math.max(n, 1))));
+    return Math.max(narrow ? 12 : MIN_ROW_H, Math.min(30, Math.floor(max / Math.max(n, 1))));
   }
 
   /** Axis position of event index `i` (its index, or its time). */
@@ -206,7 +242,16 @@ export class TimelineView {
     const lanes = this.tracks?.lanes.length ?? 0;
     const height = this.lanesTop() + Math.max(lanes, 1) * this.laneHeight(lanes) + AXIS_H;
     const dpr = Math.min(globalThis.devicePixelRatio || 1, 2);
-    if (width === this.size.width && height === this.size.height && dpr === this.size.dpr) return;
+    if (width === this.size.width && height === this.size.height && dpr === this.size.dpr) {
+      // The same canvas in a taller or lower scroll box: the pinned parts move.
+      if (this.root.clientHeight !== this.seenHeight) {
+        this.seenHeight = this.root.clientHeight;
+        this.stale = true;
+        this.draw();
+      }
+      return;
+    }
+    this.seenHeight = this.root.clientHeight;
     this.size = { width, height, dpr };
     for (const canvas of [this.canvas, this.base]) {
       canvas.width = Math.max(1, Math.round(width * dpr));
@@ -250,12 +295,25 @@ export class TimelineView {
     this.labelWidth = this.labelsWidth(ctx);
     const laneH = this.laneHeight();
     const gil = this.gilLane();
-    if (gil) drawGilLane(this, ctx, gil, TOP);
     this.showGilNote(gil?.note ?? null);
     const top = this.lanesTop();
     for (const lane of tracks.lanes) this.drawLane(ctx, lane, top + this.rowOf(lane.index) * laneH, laneH);
     this.drawMarks(ctx, laneH);
-    this.drawAxis(ctx, top + tracks.lanes.length * laneH);
+    // The GIL lane and the axis over the lanes, at the visible part's top and bottom.
+    const [seenTop, seenBottom] = this.visible();
+    this.pinnedAt = seenTop;
+    ctx.fillStyle = palette.bg;
+    if (gil) {
+      ctx.fillRect(0, seenTop, width, TOP + GIL_H);
+      ctx.font = `600 12px ${getComputedStyle(this.canvas).fontFamily}`;
+      drawGilLane(this, ctx, gil, seenTop + TOP);
+    }
+    const axisY = this.pinned() ? seenBottom - AXIS_H : top + tracks.lanes.length * laneH;
+    ctx.fillStyle = palette.bg;
+    ctx.fillRect(0, axisY, width, AXIS_H);
+    // Lanes below the visible part: say so, so that nobody misses them.
+    const below = this.pinned() ? Math.ceil((top + tracks.lanes.length * laneH - axisY) / laneH) : 0;
+    this.drawAxis(ctx, axisY, below > 0 ? `time · ↓ ${below} more` : "time");
   }
 
   /**
@@ -296,18 +354,17 @@ export class TimelineView {
     const first = Math.max(0, tracks.segmentAt(lane, this.indexAt(wa)));
     const right = this.size.width - 6;
     let painted = -Infinity;
-    for (let k = first; k < lane.segStart.length; k += 1) {
-      const a = lane.segStart.at(k);
-      const b = tracks.segmentEnd(lane, k);
+    // With the GIL lane measuring, Running only while it holds the GIL (model/gilstates.js).
+    eachShownPiece(tracks, lane, first, (a, b, state) => {
       const x0 = Math.max(this.x(this.pos(a)), this.labelWidth);
       const x1 = Math.min(this.x(this.pos(b)), right);
-      if (x0 > right) break;
-      if (x1 <= this.labelWidth || (Math.floor(x1) <= painted && x1 - x0 < 1)) continue;
+      if (x0 > right) return true;
+      if (x1 <= this.labelWidth || (Math.floor(x1) <= painted && x1 - x0 < 1)) return false;
       const from = Math.max(x0, painted);
-      paths[lane.segState.at(k)].rect(from, barY, Math.max(x1 - from, 1), barH);
+      paths[state].rect(from, barY, Math.max(x1 - from, 1), barH);
       painted = Math.max(painted, Math.floor(x1));
-      if (wb <= this.pos(b)) break;
-    }
+      return wb <= this.pos(b);
+    });
     STATES.forEach((state, i) => {
       if (state === "Dead") return; // a dead thread's lane stays empty
       ctx.fillStyle = this.fills[state];
@@ -352,8 +409,9 @@ export class TimelineView {
   /**
    * @param {CanvasRenderingContext2D} ctx
    * @param {number} y
+   * @param {string} [name] the time axis's name (and how many lanes are below it)
    */
-  drawAxis(ctx, y) {
+  drawAxis(ctx, y, name = "time") {
     const palette = /** @type {Palette} */ (this.palette);
     const [a, b] = this.window();
     const ticks = niceTicks(a, b, Math.max(2, Math.floor((this.size.width - this.labelWidth) / 110)));
@@ -366,12 +424,13 @@ export class TimelineView {
       const label = this.axis === "steps" ? `#${formatValue(Math.round(tick) + 1)}` : seconds(tick - this.extent()[0]);
       ctx.fillText(label, Math.min(x + 2, this.size.width - 48), y + 5);
     }
-    ctx.fillText(this.axis === "steps" ? "event" : "time", 4, y + 5);
+    const named = this.axis === "steps" ? name.replace(/^time/, "event") : name;
+    ctx.fillText(named, 4, y + 5, this.labelWidth - 8);
   }
 
   drawTop() {
     const { width, height, dpr } = this.size;
-    const key = `${this.player?.cursor}|${this.drawnAt}|${width}x${height}`;
+    const key = `${this.player?.cursor}|${this.drawnAt}|${this.pinnedAt}|${width}x${height}`;
     if (key === this.topKey) return; // nothing moved: the canvas already shows it
     this.topKey = key;
     const ctx = /** @type {CanvasRenderingContext2D} */ (this.canvas.getContext("2d"));
@@ -384,17 +443,18 @@ export class TimelineView {
     const palette = /** @type {Palette} */ (this.palette);
     const played = player.cursor;
     const x = played === 0 ? this.labelWidth : this.x(this.pos(this.axis === "steps" ? played : played - 1));
-    const plotBottom = height - AXIS_H;
+    const [seenTop, seenBottom] = this.visible();
+    const plotBottom = Math.min(height, seenBottom) - AXIS_H;
     if (x < width) {
       ctx.globalAlpha = 0.6;
       ctx.fillStyle = palette.bg;
       const from = Math.max(x, this.labelWidth);
-      ctx.fillRect(from, 0, width - from, plotBottom);
+      ctx.fillRect(from, seenTop, width - from, plotBottom - seenTop);
       ctx.globalAlpha = 1;
     }
     if (x >= this.labelWidth && x <= width) {
       ctx.fillStyle = palette.playhead;
-      ctx.fillRect(x - 1, 0, 2, plotBottom + 4);
+      ctx.fillRect(x - 1, seenTop, 2, plotBottom + 4 - seenTop);
     }
   }
 
@@ -474,11 +534,23 @@ export class TimelineView {
     const tracks = this.tracks;
     if (!tracks || tracks.count === 0 || event.offsetX < this.labelWidth) return -1;
     const laneH = this.laneHeight();
-    const lane = this.laneAtRow(Math.floor((event.offsetY - this.lanesTop()) / laneH));
     const i = this.indexAt(this.unx(event.offsetX));
+    if (this.overPinned(event.offsetY)) return i;
+    const lane = this.laneAtRow(Math.floor((event.offsetY - this.lanesTop()) / laneH));
     if (!lane) return i;
     const near = tracks.nearestEvent(lane, i);
     return near >= 0 && Math.abs(this.x(this.pos(near)) - event.offsetX) < 14 ? near : i;
+  }
+
+  /**
+   * True over the GIL lane or the axis drawn pinned over the lanes (not over a lane).
+   * @param {number} y CSS pixels
+   */
+  overPinned(y) {
+    if (!this.pinned()) return false;
+    const [seenTop, seenBottom] = this.visible();
+    const gilBottom = this.gilLane() ? seenTop + TOP + GIL_H : seenTop;
+    return (seenTop > 0 && y < gilBottom) || y >= seenBottom - AXIS_H;
   }
 
   /**
@@ -492,7 +564,9 @@ export class TimelineView {
     const tracks = this.tracks;
     const gil = this.gilLane();
     if (!tracks || !gil || event.offsetX < this.labelWidth) return null;
-    if (event.offsetY >= TOP && event.offsetY < TOP + GIL_H) return laneTip(tracks, gil, i);
+    const gilY = this.gilTop();
+    if (event.offsetY >= gilY && event.offsetY < gilY + GIL_H) return laneTip(tracks, gil, i);
+    if (this.overPinned(event.offsetY)) return null;
     const lane = this.laneAtRow(Math.floor((event.offsetY - this.lanesTop()) / this.laneHeight()));
     return lane ? sharesText(tracks, lane.index) : null;
   }

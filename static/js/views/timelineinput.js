@@ -82,7 +82,12 @@ function hover(timeline, event) {
   timeline.tip.hidden = false;
   const left = Math.min(event.offsetX + 12, timeline.size.width - timeline.tip.offsetWidth - 4);
   timeline.tip.style.left = `${Math.max(0, left)}px`;
-  timeline.tip.style.top = `${event.offsetY + 14}px`;
+  // Below the pointer, or above it where the timeline's visible part (it scrolls) ends.
+  const root = timeline.root;
+  const bottom = root.scrollTop + root.clientHeight;
+  let top = event.offsetY + 14;
+  if (top + timeline.tip.offsetHeight > bottom) top = Math.max(root.scrollTop, event.offsetY - timeline.tip.offsetHeight - 8);
+  timeline.tip.style.top = `${top}px`;
 }
 
 /**

@@ -45,7 +45,7 @@ export const RUN_HANDLERS = {
     if ("unavailable" in d || "off" in d) return { ...state, gil: { holder: null, measuring: false } };
     // No GIL (a free-threaded build): nobody waits for it, a Running thread runs.
     if ("method" in d) return { ...state, gil: { holder: null, measuring: d.gil !== false } };
-    return { ...state, gil: { ...was, holder: event.thread } };
+    return { ...state, gil: { ...was, holder: event.thread, held: was.held === true || event.thread !== null } };
   },
 
   deadlock(state, event) {

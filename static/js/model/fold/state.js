@@ -106,6 +106,8 @@ import { allowedTransition } from "../events.js";
  * @typedef {object} GilView
  * @property {string | null} holder the thread executing bytecode (null: nobody)
  * @property {boolean} measuring the lane is measuring now
+ * @property {boolean} [held] a thread has held it since the lane started (before that,
+ *   nobody is known to hold it: the states are shown as the events say)
  */
 
 // --- drafts ---------------------------------------------------------------------------
