@@ -6,7 +6,7 @@ start their workers through a context's ``Process``, so theirs are traced too.  
 child process is a group of lanes of the same run, named ``<process name>/<thread
 name>`` (``Process-1/MainThread``):
 
-- **parent side** (``_TracedProcess.start``): the lane ``Process-1/MainThread`` is a
+- **parent side** (``TracedProcess.start``): the lane ``Process-1/MainThread`` is a
   thread of the parent's run (so the run waits for it, and ``join`` blocks on it as
   on a thread); its ``create`` carries ``pid``.  Each child gets its own channel, a
   one-way ``multiprocessing`` pipe; a reader thread of the parent records what comes
@@ -16,7 +16,7 @@ name>`` (``Process-1/MainThread``):
   also keeps a view of the child's lanes from their events (``child_lanes``): the
   watchdog sees a deadlock inside a child as in the parent, and a controlled run's
   thread joining a live child (``awaited``) as waiting for it, not as a stall.
-- **child side** (``_child``): before any of the program's code runs in the child — at
+- **child side** (``child_run``): before any of the program's code runs in the child — at
   the unpickling of the process object under "spawn" / "forkserver", first thing in
   ``_bootstrap`` under "fork" — a fresh ``Runtime`` (free mode: children run free, also
   in a controlled run) records the child's own threads, its shared data and its
@@ -35,55 +35,37 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
-import multiprocessing.context as mpcontext
 import multiprocessing.pool
 import multiprocessing.process
 import multiprocessing.queues
 import os
-import signal
-import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor as _RealProcessPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 from app.instrument import runtime
-from app.instrument.events import DEAD, NEW, PROCESS_SEPARATOR, RUNNABLE, RUNNING
+from app.instrument.events import DEAD, NEW, PROCESS_SEPARATOR, RUNNABLE
+from app.instrument.process_child import Boot, child_run, watch_parent
 from app.instrument.runtime import Runtime, ThreadInfo
 
-__all__ = ["ProcessPoolExecutor", "substitute_namespace"]
+__all__ = ["TracedProcess", "awaited", "child_lanes"]
 
 DEFAULT_METHOD = "spawn"
-FLUSH_INTERVAL = 0.01  # seconds between a child's batches on its channel
-# Detail keys that hold names (of lanes or resources) in a child's events.
-_NAME_KEYS = ("by", "lock")
-_NAMES_KEYS = ("woken", "waiting_for", "futures")
-
-
-@dataclass(frozen=True)
-class _Boot:
-    """What a child needs to report: its channel, its lanes' prefix, the run's clock."""
-
-    channel: Any  # a multiprocessing Connection (write end)
-    prefix: str  # "Process-1"
-    origin: float  # the run's perf_counter at t = 0 (free mode)
-    max_threads: int
 
 
 # --- the parent side ----------------------------------------------------------------
 
 
-class _TracedProcess(multiprocessing.process.BaseProcess):
+class TracedProcess(multiprocessing.process.BaseProcess):
     """Mixed into each context's ``Process``: a child process as lanes of the run."""
 
-    _tl_boot: _Boot | None = None
+    _tl_boot: Boot | None = None
     _tl_lane: ThreadInfo | None = None
     _tl_reader: threading.Thread | None = None
 
     def start(self) -> None:
         rt = runtime.current
-        if rt is None or (_child.active is not None and _child.active.rt is not rt):
+        if rt is None or (child_run.active is not None and child_run.active.rt is not rt):
             super().start()  # outside a run (or a stale run): the plain process
             return
         if rt.started_count() >= rt.max_threads:
@@ -100,7 +82,7 @@ class _TracedProcess(multiprocessing.process.BaseProcess):
         prefix = lane.name.removesuffix(f"{PROCESS_SEPARATOR}MainThread")
         # Its threads count against what the run has left (the max_threads limit).
         budget = max(rt.max_threads - rt.started_count() - 1, 0)
-        self._tl_boot = _Boot(send, prefix, origin, budget)
+        self._tl_boot = Boot(send, prefix, origin, budget)
         from app.worker.program import let_children_load  # the loader: a program's own
 
         let_children_load()  # functions pickle as (file, source, name) for "spawn"
@@ -167,50 +149,50 @@ class _TracedProcess(multiprocessing.process.BaseProcess):
 
     def _bootstrap(self, parent_sentinel: Any = None) -> int:
         boot = self.__dict__.pop("_tl_boot", None) or type(self)._tl_boot
-        if boot is not None and _child.active is None:  # "fork": start here
-            _child.begin(boot)
-        if _child.active is not None and parent_sentinel is not None:
+        if boot is not None and child_run.active is None:  # "fork": start here
+            child_run.begin(boot)
+        if child_run.active is not None and parent_sentinel is not None:
             watch = threading.Thread(
-                target=_watch_parent, args=(parent_sentinel,), name="threadlab-watch", daemon=True
+                target=watch_parent, args=(parent_sentinel,), name="threadlab-watch", daemon=True
             )
             watch.start()
         try:
             code: int = super()._bootstrap(parent_sentinel)  # type: ignore[misc]  # private
         finally:
-            if _child.active is not None:
-                _child.active.finish()
+            if child_run.active is not None:
+                child_run.active.finish()
         return code
 
     def run(self) -> None:
         try:
             super().run()
         finally:
-            if _child.active is not None:
-                _child.active.wait_threads()
+            if child_run.active is not None:
+                child_run.active.wait_threads()
 
 
 class _Begin:
     """The first part of a pickled process object: unpickled, it begins the child's run."""
 
-    def __init__(self, boot: _Boot | None) -> None:
+    def __init__(self, boot: Boot | None) -> None:
         self.boot = boot
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_begin, (self.boot,))
 
 
-def _begin(boot: _Boot | None) -> None:
-    if boot is not None and _child.active is None:
-        _child.begin(boot)
+def _begin(boot: Boot | None) -> None:
+    if boot is not None and child_run.active is None:
+        child_run.begin(boot)
 
 
-def _rebuild(_begun: None, cls: type[_TracedProcess]) -> _TracedProcess:
-    obj: _TracedProcess = cls.__new__(cls)
+def _rebuild(_begun: None, cls: type[TracedProcess]) -> TracedProcess:
+    obj: TracedProcess = cls.__new__(cls)
     return obj
 
 
 def _read_child(
-    rt: Runtime, process: _TracedProcess, lane: ThreadInfo, channel: Any, origin: float
+    rt: Runtime, process: TracedProcess, lane: ThreadInfo, channel: Any, origin: float
 ) -> None:
     """The parent's reader of one child: its records into the run's log, then its end."""
     states: dict[str, str] = {lane.name: RUNNABLE}
@@ -286,7 +268,7 @@ def awaited(threads: list[ThreadInfo]) -> list[ThreadInfo]:
     return [t for t in threads if t.extra.get("awaited") and t.state not in (DEAD, NEW)]
 
 
-def _exit_code(process: _TracedProcess) -> int | None:
+def _exit_code(process: TracedProcess) -> int | None:
     """The exit code of an ended process (Python's: negative for a signal).  Read
     without reaping it where it is our child (``WNOWAIT``), so the program's own
     ``join``, ``is_alive`` or ``exitcode`` reaps it as usual; a forkserver's child is
@@ -335,292 +317,3 @@ def _record(
             rec.pending.append((seq, t, kind, thread, state, obj, line, detail))
     if seq == rec.max_events:
         rec.limit_reached(seq)
-
-
-# --- the child side -----------------------------------------------------------------
-
-
-class _Child:
-    """The run inside a child process: its runtime, writer and parent watcher."""
-
-    active: _Child | None = None  # the one of this process, once begun
-
-    def __init__(self, boot: _Boot) -> None:
-        from app.instrument.hooks import FreeHook
-        from app.instrument.recorder import Recorder
-
-        self.boot = boot
-        self.channel = boot.channel
-        recorder = Recorder(time.perf_counter)
-        recorder.origin = recorder._last_t = boot.origin  # the run's t = 0
-        self.rt = Runtime(recorder, FreeHook(), recorder.now, boot.max_threads)
-        self.main = self.rt.new_thread("MainThread", daemon=False)
-        self._stopped = threading.Event()
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def begin(boot: _Boot) -> None:
-        """Make this process a traced child (once), before the program's code runs."""
-        child = _Child(boot)
-        _Child.active = child
-        from app.worker.execution import OutputCapture  # the worker's, as in the parent
-
-        rt = child.rt
-        rt.bind(child.main)
-        runtime.install(rt)
-        rt.emit("run", state=RUNNING, info=child.main, line=None)
-        sys.stdout = OutputCapture(rt)  # a file enough for print
-        sys.stderr = OutputCapture(rt)
-        threading.Thread(target=child._writer, name="threadlab-child-writer", daemon=True).start()
-
-    def _writer(self) -> None:
-        while not self._stopped.wait(FLUSH_INTERVAL):
-            self.flush()
-
-    def flush(self) -> None:
-        with self._lock:
-            rec = self.rt.recorder
-            events = [rec.to_event(r) for r in rec.take()]
-            if not events:
-                return
-            prefix = self.boot.prefix
-            batch = [
-                (
-                    e["t"],
-                    e["kind"],
-                    _named(prefix, e["thread"]),
-                    e["state"],
-                    _named(prefix, e["obj"]),
-                    e["line"],
-                    _renamed(prefix, e["detail"]),
-                )
-                for e in events
-            ]
-            try:
-                self.channel.send(batch)
-            except OSError:  # the parent is gone: nothing to report to
-                os._exit(1)
-
-    def wait_threads(self) -> None:
-        """As the interpreter at exit: thread pools finish, non-daemon threads end."""
-        from app.instrument.executor import python_exit
-
-        python_exit(self.rt)
-        for info in list(self.rt.threads):
-            if info is not self.main and not info.daemon and info.state != NEW:
-                # A traced wait (block, wake when it ends): the watchdog sees the
-                # child's MainThread waiting, not running.
-                self.rt.hook.acquire(self.rt, info.ended, None, info.name, "join")
-                info.ended.release()
-
-    def finish(self) -> None:
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-        self._stopped.set()
-        self.flush()
-        self.rt.recorder.stop()
-        self.channel.close()
-
-
-_child = _Child  # the class: ``_child.active`` is this process's child run, if any
-
-
-def in_child() -> bool:
-    """Is this a child process of a run, reporting to its parent?"""
-    return _child.active is not None
-
-
-def _named(prefix: str, name: str | None) -> str | None:
-    return None if name is None else f"{prefix}{PROCESS_SEPARATOR}{name}"
-
-
-def _renamed(prefix: str, detail: dict[str, Any]) -> dict[str, Any]:
-    if not any(k in detail for k in (*_NAME_KEYS, *_NAMES_KEYS)):
-        return detail
-    out = dict(detail)
-    for key in _NAME_KEYS:
-        if isinstance(out.get(key), str):
-            out[key] = f"{prefix}{PROCESS_SEPARATOR}{out[key]}"
-    for key in _NAMES_KEYS:
-        if isinstance(out.get(key), list):
-            sep = PROCESS_SEPARATOR
-            out[key] = [f"{prefix}{sep}{n}" if isinstance(n, str) else n for n in out[key]]
-    return out
-
-
-def _watch_parent(sentinel: int) -> None:
-    """Kill this child as soon as its parent is gone, however it went (the sentinel is
-    a pipe whose other end only the parent holds)."""
-    multiprocessing.connection.wait([sentinel])
-    os.kill(os.getpid(), signal.SIGKILL)
-
-
-# --- contexts -----------------------------------------------------------------------
-
-
-class SpawnProcess(_TracedProcess, mpcontext.SpawnProcess):
-    pass
-
-
-class ForkProcess(_TracedProcess, mpcontext.ForkProcess):
-    pass
-
-
-class ForkServerProcess(_TracedProcess, mpcontext.ForkServerProcess):
-    pass
-
-
-def _internal(thread: threading.Thread | None) -> None:
-    """Show a thread the library started for itself (a pool's handlers, an executor's
-    manager, a queue's feeder) as a lane of the run, marked ``internal``: adopted as
-    ``Runtime`` adopts a stranger, its end noticed the same way (``reap_adopted``).
-    Free mode only: the controlled scheduler has no place for a thread it cannot steer."""
-    rt = runtime.current
-    if rt is None or rt.controlled or thread is None or not thread.is_alive():
-        return
-    info = rt.new_thread(thread.name, daemon=True)
-    info.extra["os_thread"] = thread
-    with rt._lock:
-        rt.adopted.append(info)
-    rt.emit("create", state=NEW, info=info, detail={"adopted": True, "internal": True})
-    rt.emit("start", state=RUNNABLE, info=info)
-    rt.emit("run", state=RUNNING, info=info)
-
-
-class Pool(multiprocessing.pool.Pool):
-    """``multiprocessing.Pool``: its workers are traced processes (its context's), its
-    three handler threads internal lanes."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for handler in (self._worker_handler, self._task_handler, self._result_handler):  # type: ignore[attr-defined]
-            _internal(handler)
-
-
-class Queue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
-    """``multiprocessing.Queue``: its feeder thread is an internal lane."""
-
-    def _start_thread(self) -> None:
-        super()._start_thread()  # type: ignore[misc]
-        _internal(self._thread)  # type: ignore[attr-defined]
-
-
-class _Context(mpcontext.BaseContext):
-    """What the traced contexts add to the real ones: a traced Pool and Queue."""
-
-    def Pool(
-        self,
-        processes: int | None = None,
-        initializer: Any = None,
-        initargs: Any = (),
-        maxtasksperchild: int | None = None,
-    ) -> Pool:
-        return Pool(processes, initializer, initargs, maxtasksperchild, context=self.get_context())
-
-    def Queue(self, maxsize: int = 0) -> Queue:
-        return Queue(maxsize, ctx=self.get_context())
-
-
-class SpawnContext(_Context, mpcontext.SpawnContext):
-    Process = SpawnProcess
-
-    def get_context(self, method: str | None = None) -> mpcontext.BaseContext:  # type: ignore[override]
-        return self if method is None else traced_context(method)
-
-
-class ForkContext(_Context, mpcontext.ForkContext):
-    Process = ForkProcess
-
-    def get_context(self, method: str | None = None) -> mpcontext.BaseContext:  # type: ignore[override]
-        return self if method is None else traced_context(method)
-
-
-class ForkServerContext(_Context, mpcontext.ForkServerContext):
-    Process = ForkServerProcess
-
-    def get_context(self, method: str | None = None) -> mpcontext.BaseContext:  # type: ignore[override]
-        return self if method is None else traced_context(method)
-
-
-_CONTEXTS: dict[str, mpcontext.BaseContext] = {
-    "spawn": SpawnContext(),
-    "fork": ForkContext(),
-    "forkserver": ForkServerContext(),
-}
-
-
-def traced_context(method: str) -> mpcontext.BaseContext:
-    """The traced context of a start method ("spawn", "fork", "forkserver")."""
-    try:
-        ctx = _CONTEXTS[method]
-    except KeyError:
-        raise ValueError(f"cannot find context for {method!r}") from None
-    ctx._check_available()  # private
-    return ctx
-
-
-class DefaultContext(_Context, mpcontext.DefaultContext):
-    """``multiprocessing``'s module-level functions, for one execution of a program:
-    "spawn" unless it sets another start method."""
-
-    def __init__(self) -> None:
-        super().__init__(_CONTEXTS[DEFAULT_METHOD])
-
-    def get_context(self, method: str | None = None) -> mpcontext.BaseContext:  # type: ignore[override]
-        if method is None:
-            return super().get_context(None)
-        return traced_context(method)
-
-
-_default = DefaultContext()
-
-
-class Process(_TracedProcess, mpcontext.Process):
-    """``multiprocessing.Process``: started with the default context's method."""
-
-    @staticmethod
-    def _Popen(process_obj: Any) -> Any:
-        return _default.get_context().Process._Popen(process_obj)  # type: ignore[attr-defined]
-
-    @staticmethod
-    def _after_fork() -> None:
-        return _default.get_context().Process._after_fork()  # type: ignore[attr-defined,no-any-return]
-
-
-class ProcessPoolExecutor(_RealProcessPoolExecutor):
-    """``concurrent.futures.ProcessPoolExecutor`` whose workers are traced processes."""
-
-    def __init__(
-        self,
-        max_workers: int | None = None,
-        mp_context: mpcontext.BaseContext | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> None:
-        if mp_context is None:
-            mp_context = _default.get_context()
-        elif not isinstance(mp_context.Process, type) or not issubclass(  # type: ignore[attr-defined]
-            mp_context.Process,  # type: ignore[attr-defined]
-            _TracedProcess,
-        ):
-            mp_context = traced_context(mp_context.get_start_method())
-        super().__init__(max_workers, mp_context, *args, **kwargs)
-
-    def _start_executor_manager_thread(self) -> None:
-        started = self._executor_manager_thread
-        super()._start_executor_manager_thread()
-        if started is None:
-            _internal(self._executor_manager_thread)
-
-
-def substitute_namespace() -> dict[str, object]:
-    """The names a program's ``multiprocessing`` gets over the real module's: a fresh
-    default context (start method "spawn") for each execution."""
-    global _default
-    _default = DefaultContext()
-    names: dict[str, object] = {
-        name: getattr(_default, name) for name in dir(_default) if not name.startswith("_")
-    }
-    names["Process"] = Process
-    names["context"] = multiprocessing.context
-    return names

@@ -117,9 +117,9 @@ def _build() -> dict[str, ModuleType]:
 
 def _futures_getattr(name: str) -> object:
     if name == "ProcessPoolExecutor":
-        from app.instrument import processes
+        from app.instrument import process_substitutes
 
-        return processes.ProcessPoolExecutor
+        return process_substitutes.ProcessPoolExecutor
     return getattr(concurrent.futures, name)
 
 
@@ -129,9 +129,9 @@ def _multiprocessing_substitute() -> ModuleType:
     (fresh for each execution), as it costs a worker that does not."""
     import multiprocessing
 
-    from app.instrument import processes
+    from app.instrument import process_substitutes
 
-    return _substitute(multiprocessing, processes.substitute_namespace())
+    return _substitute(multiprocessing, process_substitutes.substitute_namespace())
 
 
 def _asyncio_substitute() -> ModuleType:

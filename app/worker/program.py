@@ -167,11 +167,11 @@ def _let_children_load(program: Program) -> None:
 def program_attribute(filename: str, source: str, qualname: str) -> Any:
     """In a process the program started: its function or class ``qualname``, from the
     program already there (fork) or else from its source, run once as
-    ``PROGRAM_MODULE``: traced in a child of a run (``app/instrument/processes.py``
+    ``PROGRAM_MODULE``: traced in a child of a run (``app/instrument/process_child.py``
     began its run before this is unpickled), else plain."""
     module = sys.modules.get(PROGRAM_MODULE)
-    processes = sys.modules.get("app.instrument.processes")  # loaded by a child of a run
-    if module is None and processes is not None and processes.in_child():
+    child = sys.modules.get("app.instrument.process_child")  # loaded by a child of a run
+    if module is None and child is not None and child.in_child():
         program = load_source(source, filename)
         if program.code is not None:
             module = program.module()

@@ -17,7 +17,7 @@ import pytest
 
 from app.analysis.history import check, replay
 from app.analysis.waitfor import describe
-from app.instrument import processes, stdlib
+from app.instrument import process_substitutes, stdlib
 from app.instrument.events import Event, validate
 from app.instrument.program import PROGRAM_MODULE
 from tests.fakes.procs import is_running, wait_until
@@ -132,14 +132,14 @@ def test_a_program_gets_a_traced_multiprocessing_and_everyone_else_the_real_one(
     ns = run_as(PROGRAM_MODULE, imports)
     assert ns["multiprocessing"].get_start_method() == "spawn"  # the worker has threads
     assert issubclass(ns["multiprocessing"].Process, multiprocessing.Process)
-    assert ns["multiprocessing"].Process is processes.Process
-    assert isinstance(ns["get_context"]("fork"), processes.ForkContext)
-    assert ns["ProcessPoolExecutor"] is processes.ProcessPoolExecutor
+    assert ns["multiprocessing"].Process is process_substitutes.Process
+    assert isinstance(ns["get_context"]("fork"), process_substitutes.ForkContext)
+    assert ns["ProcessPoolExecutor"] is process_substitutes.ProcessPoolExecutor
     assert ns["multiprocessing"].Queue is not multiprocessing.Queue
     # The real module is untouched: the worker, the library and the tests keep it.
     real = run_as("somebody", "import multiprocessing")
     assert real["multiprocessing"] is multiprocessing
-    assert multiprocessing.Process is not processes.Process
+    assert multiprocessing.Process is not process_substitutes.Process
 
 
 def lanes_of(events: list[Event], process: str) -> list[Event]:
