@@ -15,20 +15,18 @@
  * holds the GIL (model/gilstates.js).
  *
  * This module holds the view: its geometry, its layers and the shown window (zoom,
- * pan, follow). The gestures are views/timelineinput.js, the shapes and patterns
- * views/timelinepaint.js.
+ * pan, follow). What each lane draws is views/timelinelanes.js, the gestures
+ * views/timelineinput.js, the shapes and patterns views/timelinepaint.js.
  * @module views/timeline
  */
 
-import { PROCESS_SEPARATOR, STATES, processOf } from "../model/events.js";
 import { formatValue } from "../model/format.js";
-import { eachShownPiece } from "../model/gilstates.js";
 import { laneRows } from "../model/processrows.js";
-import { MARKS } from "../model/tracks.js";
-import { readPalette, threadColour } from "../ui/palette.js";
+import { readPalette } from "../ui/palette.js";
 import { GIL_H, drawGilLane, laneOf, laneTip, sharesText } from "./gillane.js";
 import { bindTimelineInput } from "./timelineinput.js";
-import { drawMark, niceTicks, seconds, stateFills } from "./timelinepaint.js";
+import { drawLane, drawMarks } from "./timelinelanes.js";
+import { niceTicks, seconds, stateFills } from "./timelinepaint.js";
 
 /** @typedef {import("../model/player.js").Player} Player */
 /** @typedef {import("../model/tracks.js").Tracks} Tracks */
@@ -297,8 +295,8 @@ export class TimelineView {
     const gil = this.gilLane();
     this.showGilNote(gil?.note ?? null);
     const top = this.lanesTop();
-    for (const lane of tracks.lanes) this.drawLane(ctx, lane, top + this.rowOf(lane.index) * laneH, laneH);
-    this.drawMarks(ctx, laneH);
+    for (const lane of tracks.lanes) drawLane(this, ctx, lane, top + this.rowOf(lane.index) * laneH, laneH);
+    drawMarks(this, ctx, laneH);
     // The GIL lane and the axis over the lanes, at the visible part's top and bottom.
     const [seenTop, seenBottom] = this.visible();
     this.pinnedAt = seenTop;
@@ -325,85 +323,6 @@ export class TimelineView {
   labelsWidth(ctx) {
     const lanes = this.tracks?.lanes ?? [];
     return Math.min(150, 26 + Math.max(0, ...lanes.map((l) => ctx.measureText(l.name).width)));
-  }
-
-  /**
-   * @param {CanvasRenderingContext2D} ctx
-   * @param {import("../model/tracks.js").Lane} lane
-   * @param {number} y
-   * @param {number} laneH
-   */
-  drawLane(ctx, lane, y, laneH) {
-    const tracks = /** @type {Tracks} */ (this.tracks);
-    const palette = /** @type {Palette} */ (this.palette);
-    const colour = palette.threads[threadColour(lane.index)];
-    ctx.globalAlpha = lane.internal ? 0.45 : 1; // a library's own thread: quieter
-    ctx.fillStyle = colour;
-    ctx.fillRect(2, y + 1, 6, laneH - 2);
-    if (laneH >= 10) {
-      ctx.fillStyle = palette.fg;
-      ctx.textBaseline = "middle";
-      // A task runs on its loop's thread: its name is set in under the threads'.
-      ctx.fillText(laneLabel(lane), 12, y + laneH / 2, this.labelWidth - 16);
-    }
-    const barY = y + Math.floor(laneH * (laneH >= 16 ? 0.38 : 0.15));
-    const barH = Math.max(3, y + laneH - 1 - barY);
-    /** @type {Path2D[]} */
-    const paths = STATES.map(() => new Path2D());
-    const [wa, wb] = this.window();
-    const first = Math.max(0, tracks.segmentAt(lane, this.indexAt(wa)));
-    const right = this.size.width - 6;
-    let painted = -Infinity;
-    // With the GIL lane measuring, Running only while it holds the GIL (model/gilstates.js).
-    eachShownPiece(tracks, lane, first, (a, b, state) => {
-      const x0 = Math.max(this.x(this.pos(a)), this.labelWidth);
-      const x1 = Math.min(this.x(this.pos(b)), right);
-      if (x0 > right) return true;
-      if (x1 <= this.labelWidth || (Math.floor(x1) <= painted && x1 - x0 < 1)) return false;
-      const from = Math.max(x0, painted);
-      paths[state].rect(from, barY, Math.max(x1 - from, 1), barH);
-      painted = Math.max(painted, Math.floor(x1));
-      return wb <= this.pos(b);
-    });
-    STATES.forEach((state, i) => {
-      if (state === "Dead") return; // a dead thread's lane stays empty
-      ctx.fillStyle = this.fills[state];
-      ctx.fill(paths[i]);
-    });
-    ctx.globalAlpha = 1;
-    ctx.fillStyle = palette.grid;
-    ctx.fillRect(this.labelWidth, y + laneH - 0.5, right - this.labelWidth, 0.5);
-  }
-
-  /**
-   * @param {CanvasRenderingContext2D} ctx
-   * @param {number} laneH
-   */
-  drawMarks(ctx, laneH) {
-    if (laneH < 14) return;
-    const tracks = /** @type {Tracks} */ (this.tracks);
-    const palette = /** @type {Palette} */ (this.palette);
-    const [wa, wb] = this.window();
-    const from = this.indexAt(wa);
-    const to = Math.min(tracks.count - 1, this.indexAt(wb) + 1);
-    const last = new Float64Array(tracks.lanes.length * MARKS.length).fill(-1);
-    const top = this.lanesTop();
-    const size = Math.min(5, laneH * 0.2);
-    ctx.lineWidth = 1.25;
-    for (let i = from; i <= to; i += 1) {
-      const mark = tracks.mark.at(i);
-      const lane = tracks.thread.at(i);
-      if (mark === 0 || lane < 0) continue;
-      const x = Math.round(this.x(this.pos(i)));
-      const slot = lane * MARKS.length + mark;
-      if (last[slot] === x) continue;
-      last[slot] = x;
-      // Reads and writes are many: muted, so the lock operations stand out.
-      const ink = mark >= 5 ? palette.muted : palette.fg;
-      ctx.fillStyle = ink;
-      ctx.strokeStyle = ink;
-      drawMark(ctx, MARKS[mark], x, top + this.rowOf(lane) * laneH + size + 2, size);
-    }
   }
 
   /**
@@ -570,17 +489,4 @@ export class TimelineView {
     const lane = this.laneAtRow(Math.floor((event.offsetY - this.lanesTop()) / this.laneHeight()));
     return lane ? sharesText(tracks, lane.index) : null;
   }
-}
-
-/**
- * A lane's label: a task set in under the threads (it runs on its loop's thread); a
- * child process's lane as "Process-1 · MainThread", its process named first.
- * @param {import("../model/tracks.js").Lane} lane
- * @returns {string}
- */
-function laneLabel(lane) {
-  if (lane.task) return `↳ ${lane.name}`;
-  const process = processOf(lane.name);
-  if (process === null) return lane.name;
-  return `${process} · ${lane.name.slice(process.length + PROCESS_SEPARATOR.length)}`;
 }
