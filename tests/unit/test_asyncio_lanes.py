@@ -7,8 +7,6 @@ verdict; in controlled mode the choice of the next ready task is a scheduling po
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
 from typing import Any
 
 import pytest
@@ -19,7 +17,8 @@ from app.contract import OWN_CODE
 from app.instrument import stdlib
 from app.instrument.events import BLOCKED, DEAD, RUNNING, Event, encode, make, validate
 from app.instrument.program import PROGRAM_MODULE
-from tests.unit.test_program import LIMITS, ROOT, WORKER, run_worker
+from tests.fakes.procs import converse
+from tests.unit.test_program import LIMITS, WORKER, run_worker
 
 THREE = """\
 import asyncio
@@ -398,24 +397,8 @@ def run_controlled(
         "options": options,
         "limits": LIMITS,
     }
-    proc = subprocess.Popen(WORKER, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    assert proc.stdin is not None and proc.stdout is not None
-    events: list[Event] = []
-    done: dict[str, Any] = {}
-    try:
-        proc.stdin.write((json.dumps(spec) + "\n").encode())
-        proc.stdin.flush()  # open until done: closing it cancels the run
-        for line in proc.stdout:
-            obj = json.loads(line)
-            if "msg" not in obj:
-                events.append(obj)
-            elif obj["msg"] in ("done", "error"):
-                done = obj
-                break
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=10)
-        proc.stdout.close()
+    events, messages, _ = converse(WORKER, spec)
+    done = messages[-1] if messages else {}
     assert done.get("status") == status, done
     assert check(events) == []
     one_running_per_loop(events)

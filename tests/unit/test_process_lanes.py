@@ -20,7 +20,7 @@ from app.analysis.waitfor import describe
 from app.instrument import process_substitutes, stdlib
 from app.instrument.events import Event, validate
 from app.instrument.program import PROGRAM_MODULE
-from tests.fakes.procs import is_running, wait_until
+from tests.fakes.procs import converse, is_running, wait_until
 from tests.unit.test_program import LIMITS, ROOT, WORKER, run_worker
 from tests.unit.test_stdlib import run_as
 
@@ -421,31 +421,8 @@ def run_with_short_stall(source: str, filename: str) -> tuple[list[Event], dict[
         "options": {},
         "limits": LIMITS,
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    events: list[Event] = []
-    done: dict[str, Any] = {}
-    try:
-        proc.stdin.write((json.dumps(spec) + "\n").encode())
-        proc.stdin.flush()  # open until done: closing it cancels the run
-        for line in proc.stdout:
-            obj = json.loads(line)
-            if "msg" not in obj:
-                events.append(obj)
-            elif obj["msg"] in ("done", "error"):
-                done = obj
-                break
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=10)
-        proc.stdout.close()
-    return events, done
+    events, messages, _ = converse([sys.executable, "-c", code], spec)
+    return events, messages[-1] if messages else {}
 
 
 def test_a_controlled_run_joining_a_busy_child_is_no_stall() -> None:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import ast
 import inspect
-import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from app.instrument.events import Event, encode, validate
 from app.scenarios import registry
 from app.worker.program import Program, load_file, load_source
 from app.worker.trial import TrialResult, run_controlled
+from tests.fakes.procs import converse
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMS = ROOT / "tests" / "programs"
@@ -51,29 +50,8 @@ def run_worker(source: str, filename: str, mode: str = "free", seed: int = 1, **
         "options": {},
         "limits": LIMITS,
     }
-    proc = subprocess.Popen(
-        WORKER, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    events: list[Event] = []
-    done: dict[str, Any] = {}
-    try:
-        proc.stdin.write((json.dumps(spec) + "\n").encode())
-        proc.stdin.flush()  # open until done: closing it cancels the run
-        for line in proc.stdout:
-            obj = json.loads(line)
-            if "msg" not in obj:
-                events.append(obj)
-            elif obj["msg"] in ("done", "error"):
-                done = obj
-                break
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=10)
-        proc.stdout.close()
-        assert proc.stderr is not None
-        err = proc.stderr.read().decode()
-        proc.stderr.close()
+    events, messages, err = converse(WORKER, spec)
+    done = messages[-1] if messages and messages[-1]["msg"] in ("done", "error") else {}
     assert done, err
     return events, done
 

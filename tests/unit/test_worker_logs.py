@@ -3,8 +3,6 @@ the free-mode deadlock watchdog's rule (``_all_stuck``)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +13,7 @@ from app.analysis.history import check, replay
 from app.instrument.events import validate
 from app.instrument.runtime import ThreadInfo
 from app.worker.runner import _all_stuck
+from tests.fakes.procs import converse
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = [sys.executable, "-m", "app.worker.runner"]
@@ -32,31 +31,7 @@ def run_worker(scenario: str, **params: Any) -> tuple[list[dict], list[dict]]:
         "options": {},
         "limits": {"wall_time": 20, "max_events": 200_000, "max_threads": 64, "idle_time": 60},
     }
-    proc = subprocess.Popen(
-        WORKER,
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    events: list[dict] = []
-    messages: list[dict] = []
-    try:
-        proc.stdin.write((json.dumps(spec) + "\n").encode())
-        proc.stdin.flush()
-        for line in proc.stdout:
-            obj = json.loads(line)  # every line parses
-            if "msg" in obj:
-                messages.append(obj)
-                if obj["msg"] in ("done", "error"):
-                    break
-            else:
-                events.append(obj)
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=10)
-        proc.stdout.close()
+    events, messages, _ = converse(WORKER, spec)
     return events, messages
 
 
