@@ -46,3 +46,20 @@ def flags(tl: Timeline) -> dict[str, bool]:
         if found["flag"] is not None:
             out[found["label"]] = found["flag"] == "True"
     return out
+
+
+# "label (unit): number number …": one value per round, in order (µs or s).
+NUMBER = r"\d+(?:\.\d+)?"
+SERIES = re.compile(rf"(?P<label>.+?) \((?P<unit>s|µs)\): (?P<values>{NUMBER}(?: {NUMBER})*)")
+
+
+def series(tl: Timeline) -> dict[str, list[float]]:
+    """Each ``label (µs): 12 4980 …`` line printed: the values in the order printed
+    (the last line of each label)."""
+    out: dict[str, list[float]] = {}
+    for _by, text in tl.printed:
+        for line in text.splitlines():
+            found = SERIES.fullmatch(line.strip())
+            if found is not None:
+                out[found["label"]] = [float(v) for v in found["values"].split()]
+    return out

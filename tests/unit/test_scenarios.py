@@ -220,6 +220,11 @@ def expect_gil_convoy(status: str, f: Facts) -> None:
     finished(status)
     assert all(row["microseconds"] > 0 for row in f["table"])
     assert f["switch_interval_us"] > 0 and f["slowdown"] > 0
+    # Every reply's wait, in order, as the program timed it (drawn reply by reply).
+    each = f["each_reply_us"]
+    assert set(each) == {"alone", "beside a CPU-bound thread"}
+    assert all(len(waits) == 100 and min(waits) >= 0 for waits in each.values())
+    assert all(0 <= n <= 100 for n in f["long_waits"].values())
 
 
 def expect_concurrency_models(status: str, f: Facts) -> None:

@@ -9,6 +9,7 @@ from app.analysis.verdicts import (  # noqa: F401
     basics,
     challenges,
     classic,
+    convoy,
     gil,
     own_code,
     showcase,

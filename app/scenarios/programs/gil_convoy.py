@@ -22,6 +22,7 @@ def ping(conn, rounds, label):  # the I/O-bound thread: tiny requests, waits for
         waits.append(now - sent)  # from the reply's send, timed outside this thread
     print(f"{label}: {statistics.median(latencies) * 1e6:.0f} µs")
     print(f"{label}, after the reply: {statistics.median(waits) * 1e6:.0f} µs")
+    print(f"{label}, after each reply (µs): {' '.join(f'{w * 1e6:.0f}' for w in waits)}")
 
 
 def spin(stop):  # the CPU-bound thread: never blocks, so never gives the GIL up willingly

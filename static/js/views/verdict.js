@@ -9,7 +9,7 @@
 import { Mode, Status, statusLabel } from "../model/contract.js";
 import { formatValue } from "../model/format.js";
 import { h } from "../ui/dom.js";
-import { factsTable, isTable } from "./chart.js";
+import { factsTable, isSeries, isTable, seriesChart } from "./chart.js";
 
 /** @typedef {import("../model/reducer.js").RunState} RunState */
 /** @typedef {import("../model/reducer.js").RunEnd} RunEnd */
@@ -70,6 +70,7 @@ export class VerdictView {
       h("p", { class: "verdict-summary" }, verdict?.summary ?? message ?? "The run ended."),
       !compact && verdict && message && message !== verdict.summary ? h("p", { class: "verdict-message" }, message) : null,
       isTable(all.table) ? factsTable(all.table) : null,
+      isSeries(all.each_reply_us) ? repliesChart(all) : null,
       ...texts.flatMap(([, value]) => Object.values(value).map((v) => h("p", { class: "verdict-message" }, v))),
       facts.length && !compact
         ? h("dl", { class: "verdict-facts" },
@@ -143,6 +144,22 @@ export function asyncioNote(state, mode) {
 export function asyncioMatters(state, mode) {
   return mode === Mode.CONTROLLED.value
     && Object.values(state.threads).some((t) => typeof t.loop === "string");
+}
+
+/**
+ * gil-convoy's wait for the GIL after each reply, drawn reply by reply, with half the
+ * switch interval marked: the waits the verdict counts are the bars above the line.
+ * @param {Record<string, any>} facts
+ * @returns {HTMLElement}
+ */
+function repliesChart(facts) {
+  const interval = typeof facts.switch_interval_us === "number" ? facts.switch_interval_us : null;
+  return seriesChart(facts.each_reply_us, {
+    caption: "Each reply's wait for the GIL, in order (from the server's send to the thread "
+      + "running again)" + (interval ? "; the dashed line is half the switch interval" : ""),
+    unit: "µs",
+    limit: interval ? interval / 2 : null,
+  });
 }
 
 /** @returns {string[]} the statuses of a run that went wrong (not one that was cancelled) */
