@@ -1,11 +1,13 @@
 """The GIL lane: which thread executes the program's bytecode when (standard library only).
 
 Free mode only, and only for runs that ask for it (a scenario's ``extra["gil_lane"]`` or
-the run option ``gil_lane``).  Each thread of the run gets a ``sys.settrace`` function
-(installed by the thread itself, in ``GilHook.begin``) that turns on line events for
-frames of the program's own files.  Whoever gets a line event holds the GIL at that
-instant, so "the holder changed" is one comparison per line, and the order of two
-threads' hand-offs is exact: both happen under the GIL, in ``seq`` order.
+the run option ``gil_lane``).  Line events of the program's own files: on 3.11 each
+thread of the run gets a ``sys.settrace`` function (installed by the thread itself, in
+``GilHook.begin``); on 3.12+ one ``sys.monitoring`` LINE callback serves every thread
+(``GilMonitor``: half the cost of settrace there, which 3.12 builds on the same events).
+Whoever gets a line event holds the GIL at that instant, so "the holder changed" is one
+comparison per line, and the order of two threads' hand-offs is exact: both happen under
+the GIL, in ``seq`` order.
 
 What the log gets is hand-offs, not samples: a ``gil`` event is recorded only when the
 holder changes — ``thread`` the thread that executes bytecode from then on, ``line``
@@ -19,12 +21,14 @@ thread that got the GIL; the worker's own threads (writer, watchdog), which hold
 briefly and are not shown.
 
 The cost is a Python call per line of program code: ×9–10 on a bare CPU-bound loop on
-3.11 (``bench/gil_lane.py``, docs/performance.md), so a run may give the lane a budget:
+3.11, ×7–9 on 3.12 and 3.13 (``bench/gil_lane.py``, docs/performance.md), so a run may
+give the lane a budget:
 ``gil_lane: 1.5`` measures the first 1.5 s (``gil_lane: "text"``: until the program
 prints a line that starts with "text"), then every tracer removes itself
 (``sys.settrace(None)``) at its thread's next line, a run-level ``gil`` event with
 ``detail.off`` says so, and the rest of the run (gil-cpu's timed rounds) runs at full
-speed — timed like with like.
+speed — timed like with like (3.12+: the LINE events are turned off for every thread at
+once).
 
 On a build without a GIL (``sys._is_gil_enabled()`` false) nobody needs the GIL: the
 events have ``thread: null`` and ``detail.holders``, every thread of the run that
@@ -43,13 +47,15 @@ from app.instrument.recorder import gil_enabled
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from types import FrameType
+    from types import CodeType, FrameType
 
     from app.instrument.runtime import Runtime, ThreadInfo
 
 KIND = GIL
+MONITORING = sys.version_info >= (3, 12)  # sys.monitoring, PEP 669
+HOOK = "sys.monitoring LINE events" if MONITORING else "sys.settrace line events"
 METHOD = (
-    "sys.settrace line events in the program's threads: the thread that runs a line "
+    f"{HOOK} in the program's threads: the thread that runs a line "
     "holds the GIL; a hand-off is recorded when the holder changes"
 )
 RESOLUTION = "one line of the program's code"
@@ -57,6 +63,8 @@ RESOLUTION = "one line of the program's code"
 
 def unavailable_reason() -> str | None:
     """Why the lane cannot run in this interpreter, or None if it can."""
+    if MONITORING:
+        return None if GilMonitor.free_tool() is not None else GilMonitor.NO_TOOL
     if sys.gettrace() is not None:
         return "another tracer (a debugger or coverage) owns sys.settrace in this worker"
     return None
@@ -82,6 +90,7 @@ class GilHook(FreeHook):
         self.with_gil = gil_enabled()
         self.executing: set[str] = set()  # no GIL: the threads executing bytecode
         self.announced = False
+        self.monitor: GilMonitor | None = None  # 3.12+: the one LINE callback
 
     # --- the lane ---------------------------------------------------------------------
 
@@ -96,6 +105,8 @@ class GilHook(FreeHook):
             detail["unavailable"] = why
         else:
             detail.update(method=METHOD, resolution=RESOLUTION)
+            if MONITORING and self.with_gil:
+                self.monitor = GilMonitor(self, rt)
             if self.until is not None:
                 detail["until"] = self.until
             if self.budget is not None:
@@ -112,6 +123,8 @@ class GilHook(FreeHook):
             return
         self.off[0] = True
         self.holder[0] = None
+        if self.monitor is not None:
+            self.monitor.stop()
         rt.recorder.record(KIND, None, None, None, None, {"off": why})
 
     def on_output(self, line: str) -> None:
@@ -147,7 +160,9 @@ class GilHook(FreeHook):
             self.announce(rt)
         if unavailable_reason() is not None or self.off[0]:
             return
-        if self.with_gil:
+        if self.monitor is not None:
+            self.monitor.names[threading.get_ident()] = info.name
+        elif self.with_gil:
             sys.settrace(self.tracer(rt, info.name))
         else:
             self._set(rt, info.name, True)
@@ -187,7 +202,9 @@ class GilHook(FreeHook):
         self._install(rt, info)
 
     def end(self, rt: Runtime, info: ThreadInfo) -> None:
-        if self.with_gil:
+        if self.monitor is not None:
+            self.monitor.names.pop(threading.get_ident(), None)
+        elif self.with_gil:
             sys.settrace(None)
         if not self.off[0]:
             self.leave(rt, info)
@@ -195,3 +212,59 @@ class GilHook(FreeHook):
     def close(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
+        if self.monitor is not None:
+            self.monitor.close()
+
+
+class GilMonitor:
+    """3.12+: one ``sys.monitoring`` LINE callback for every thread of the run (PEP 669
+    events are per interpreter, not per thread).  A line outside the program's files is
+    switched off where it stands (``DISABLE``), so the library's and the worker's own
+    code cost one event per line, once."""
+
+    NAME = "threadlab-gil-lane"
+    NO_TOOL = "every sys.monitoring tool id is taken (a debugger, profiler or coverage)"
+
+    def __init__(self, lane: GilHook, rt: Runtime) -> None:
+        mon = _monitoring()
+        tool = self.free_tool()
+        if tool is None:
+            raise RuntimeError(self.NO_TOOL)
+        mon.use_tool_id(tool, self.NAME)
+        self.tool = tool
+        self.names: dict[int, str] = {}  # thread ident → the run's name for it
+        files, holder, names, record = lane.files, lane.holder, self.names, rt.recorder.record
+        get_ident, disable = threading.get_ident, mon.DISABLE
+
+        def line(code: CodeType, lineno: int) -> Any:
+            if code.co_filename not in files:
+                return disable
+            name = names.get(get_ident())
+            if name is not None and holder[0] is not name:  # the one test of each line
+                holder[0] = name
+                record(KIND, name, None, None, lineno or None, {})
+            return None
+
+        mon.register_callback(tool, mon.events.LINE, line)
+        mon.set_events(tool, mon.events.LINE)
+
+    @staticmethod
+    def free_tool() -> int | None:
+        """A tool id nobody uses (0–5: ids for tools other than debuggers' own)."""
+        mon = _monitoring()
+        return next((tool for tool in range(6) if mon.get_tool(tool) is None), None)
+
+    def stop(self) -> None:
+        """No more LINE events, in every thread at once (the budget ran out)."""
+        _monitoring().set_events(self.tool, 0)
+
+    def close(self) -> None:
+        mon = _monitoring()
+        mon.set_events(self.tool, 0)
+        mon.register_callback(self.tool, mon.events.LINE, None)
+        mon.free_tool_id(self.tool)
+
+
+def _monitoring() -> Any:
+    """``sys.monitoring`` (3.12+), untyped: the project is type-checked for 3.11."""
+    return sys.__dict__["monitoring"]
