@@ -4,11 +4,18 @@
  * and a token per thread, in the thread's own colour, that moves between columns as
  * events play — animated (FLIP: measure, move, slide from the old place) when a few
  * tokens move at a watchable speed. A blocked token says what it waits for.
+ *
+ * A child process's threads (`Process-1/MainThread`: docs/contracts.md, "Child processes
+ * as lanes") are grouped as the timeline groups them: in each column its tokens sit
+ * together, in the timeline's row order (model/processrows.js), under a band that names
+ * the process in its MainThread's colour; the token shows the thread's own name, and
+ * its accessible label names the process.
  * @module views/board
  */
 
-import { STATES } from "../model/events.js";
+import { PROCESS_SEPARATOR, STATES, processOf } from "../model/events.js";
 import { STATE_ICONS, describeOp } from "../model/format.js";
+import { laneRows } from "../model/processrows.js";
 import { stateCounts, waitText } from "../model/queries.js";
 import { h, setText } from "../ui/dom.js";
 import { threadColour } from "../ui/palette.js";
@@ -29,6 +36,8 @@ const SLIDE_MS = 380;
  * @property {HTMLElement} holds
  * @property {ThreadView | null} drawn
  * @property {string} text the doing-text last drawn
+ * @property {string} name what the token calls its thread (no process prefix)
+ * @property {string | null} process the child process it runs in, or null
  */
 
 export class BoardView {
@@ -53,12 +62,15 @@ export class BoardView {
     this.tokens = new Map();
     /** @type {string | null} the thread of the last event, highlighted */
     this.actor = null;
+    /** @type {Map<string, number>} each thread's row (the timeline's order), by name */
+    this.rows = new Map();
     this.motion = !globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
   }
 
   reset() {
     this.tokens.clear();
     this.actor = null;
+    this.rows = new Map();
     for (const { list, count } of this.columns.values()) {
       list.replaceChildren();
       setText(count, "0");
@@ -80,11 +92,14 @@ export class BoardView {
       token.item.remove();
       this.tokens.delete(name);
     }
+    if (this.rows.size !== state.order.length || !state.order.every((name) => this.rows.has(name))) {
+      this.reorder(state.order);
+    }
     /** @type {{token: Token, thread: ThreadView}[]} */
     const moves = [];
     for (const name of state.order) {
       const thread = state.threads[name];
-      const token = this.tokens.get(name) ?? this.add(thread);
+      const token = this.tokens.get(name) ?? this.add(thread, state);
       const text = doingText(state, thread);
       if (token.drawn === thread && token.text === text) continue;
       if (token.drawn?.state !== thread.state) moves.push({ token, thread });
@@ -105,7 +120,19 @@ export class BoardView {
   }
 
   /**
-   * Put tokens in their new columns, in creation order; slide them there if asked.
+   * Each thread's row, as the timeline orders its lanes: a child process's threads right
+   * after its MainThread. Adding a lane never swaps two others, so the columns already
+   * drawn stay in order; only the numbers they compare by move.
+   * @param {readonly string[]} order the threads' names, in creation order
+   */
+  reorder(order) {
+    const rows = laneRows(order);
+    this.rows = new Map(order.map((name, i) => [name, rows[i]]));
+    for (const [name, token] of this.tokens) token.item.dataset.row = String(this.rows.get(name) ?? 0);
+  }
+
+  /**
+   * Put tokens in their new columns, in row order; slide them there if asked.
    * @param {{token: Token, thread: ThreadView}[]} moves
    * @param {boolean} animate
    */
@@ -113,9 +140,8 @@ export class BoardView {
     const before = animate ? this.positions() : null;
     for (const { token, thread } of moves) {
       const list = /** @type {{list: HTMLElement}} */ (this.columns.get(thread.state)).list;
-      const next = Array.from(list.children).find(
-        (el) => Number(/** @type {HTMLElement} */ (el).dataset.index) > thread.index,
-      );
+      const row = Number(token.item.dataset.row);
+      const next = Array.from(list.children).find((el) => Number(/** @type {HTMLElement} */ (el).dataset.row) > row);
       list.insertBefore(token.item, next ?? null);
       token.item.dataset.state = thread.state;
     }
@@ -141,9 +167,12 @@ export class BoardView {
 
   /**
    * @param {ThreadView} thread
+   * @param {RunState} state
    * @returns {Token}
    */
-  add(thread) {
+  add(thread, state) {
+    const process = processOf(thread.name);
+    const name = process === null ? thread.name : thread.name.slice(process.length + PROCESS_SEPARATOR.length);
     const line = h("span", { class: "token-line" });
     const doing = h("span", { class: "token-doing" });
     const holds = h("span", { class: "token-holds" });
@@ -152,20 +181,35 @@ export class BoardView {
       {
         class: "token",
         "data-thread": thread.name,
-        "data-index": thread.index,
+        "data-row": this.rows.get(thread.name) ?? thread.index,
         "data-colour": threadColour(thread.index),
       },
       h("span", { class: "token-head" },
-        h("span", { class: "token-name" }, thread.name),
+        h("span", { class: "token-name" }, name),
         line),
       doing,
       holds,
     );
+    if (process !== null) {
+      // The band every token of this process shares: its name, its MainThread's colour.
+      const main = state.threads[`${process}${PROCESS_SEPARATOR}MainThread`] ?? thread;
+      item.dataset.process = process;
+      item.prepend(h("span", { class: "token-process", "data-colour": threadColour(main.index), "aria-hidden": "true" },
+        processTitle(process)));
+    }
     /** @type {Token} */
-    const token = { item, line, doing, holds, drawn: null, text: "" };
+    const token = { item, line, doing, holds, drawn: null, text: "", name, process };
     this.tokens.set(thread.name, token);
     return token;
   }
+}
+
+/**
+ * A process as its band says it: a grandchild after its parent ("Process-1 › Process-1:1").
+ * @param {string} process
+ */
+function processTitle(process) {
+  return process.split(PROCESS_SEPARATOR).join(" › ");
 }
 
 /**
@@ -182,7 +226,8 @@ function draw(token, thread, text) {
   token.item.classList.toggle("is-task", thread.loop !== null);
   token.item.classList.toggle("is-internal", thread.internal);
   const icon = STATE_ICONS[thread.state];
-  token.item.setAttribute("aria-label", `${thread.name}: ${icon} ${thread.state}. ${text}`);
+  const who = token.process === null ? token.name : `${token.name} of process ${processTitle(token.process)}`;
+  token.item.setAttribute("aria-label", `${who}: ${icon} ${thread.state}. ${text}`);
 }
 
 /**

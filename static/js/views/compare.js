@@ -3,7 +3,8 @@
  * Two runs' timelines stacked on one event axis (the compare page): the same lanes,
  * patterns and marks as a run's timeline (views/timeline.js), with one extent for both
  * (the longer run's event count), one label column, zoom and pan moving both together,
- * the first difference drawn as a red line on both with a flag above it, and a click on
+ * the first difference drawn as a red line on both with a flag above it (down to the
+ * axis, which stays pinned when many lanes scroll in the card), and a click on
  * either reading both runs' event at that point. Nothing plays here: each timeline shows
  * its whole log as it arrives.
  * @module views/compare
@@ -18,7 +19,6 @@ import { TimelineView } from "./timeline.js";
 /** @typedef {import("../model/events.js").Event} Event */
 /** @typedef {"found" | "passed"} Role */
 
-const AXIS_H = 22; // the axis band under the lanes, as views/timeline.js draws it
 const REDRAW_MS = 200; // while streaming, both timelines follow a growing extent this often
 const AROUND = 40; // events across the width after "Go to the difference" (at most)
 const MIN_AROUND = 8; // (and at least; a third of a short run)
@@ -89,7 +89,7 @@ class SharedTimeline extends TimelineView {
   drawTop() {
     const { width, height, dpr } = this.size;
     const group = this.group;
-    const key = `${group?.diff}|${group?.picked}|${this.drawnAt}|${width}x${height}`;
+    const key = `${group?.diff}|${group?.picked}|${this.drawnAt}|${this.pinnedAt}|${width}x${height}`;
     if (key === this.topKey) return;
     this.topKey = key;
     const ctx = /** @type {CanvasRenderingContext2D} */ (this.canvas.getContext("2d"));
@@ -98,21 +98,23 @@ class SharedTimeline extends TimelineView {
     const palette = this.palette;
     if (!group || !palette || !this.tracks?.count) return this.placeFlag(null);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const bottom = height - AXIS_H + 4;
+    // From the visible top (the flag is right above it) to the axis, pinned if it scrolls.
+    const top = this.visible()[0];
+    const bottom = this.axisTop() + 4;
     const inside = /** @param {number} x */ (x) => x >= this.labelWidth - 0.5 && x <= width - 5;
     if (group.picked >= 0) {
       const x = this.x(group.picked);
       if (inside(x)) {
         ctx.fillStyle = palette.fg;
-        for (let y = 0; y < bottom; y += 6) ctx.fillRect(x - 0.75, y, 1.5, 3);
+        for (let y = top; y < bottom; y += 6) ctx.fillRect(x - 0.75, y, 1.5, Math.min(3, bottom - y));
       }
     }
     const x = group.diff >= 0 ? this.x(group.diff) : NaN;
     if (!inside(x)) return this.placeFlag(null);
     ctx.fillStyle = palette.bg;
-    ctx.fillRect(x - 3.5, 0, 7, bottom);
+    ctx.fillRect(x - 3.5, top, 7, bottom - top);
     ctx.fillStyle = palette.danger;
-    ctx.fillRect(x - 2, 0, 4, bottom);
+    ctx.fillRect(x - 2, top, 4, bottom - top);
     this.placeFlag(x);
   }
 

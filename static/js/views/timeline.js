@@ -9,21 +9,24 @@
  * the size changes, at most once per DRAW_MS) and, every frame, a copy of that layer
  * with the not-yet-played part veiled and the playhead on top. Each lane paints at
  * most one segment and one mark of a kind per pixel column, so 100,000 events cost
- * what the canvas is wide. A row is at least MIN_ROW_H high: more lanes than fit scroll
- * inside the card, the GIL lane and the axis pinned at the visible part's top and bottom.
- * With the GIL lane measuring, a Running segment is drawn Running only while its thread
- * holds the GIL (model/gilstates.js).
+ * what the canvas is wide. A row is never lower than a readable name: more lanes than
+ * fit scroll inside the card, the GIL lane and the axis pinned at the visible part's
+ * top and bottom. With the GIL lane measuring, a Running segment is drawn Running only
+ * while its thread holds the GIL (model/gilstates.js).
  *
- * This module holds the view: its geometry, its layers and the shown window (zoom,
- * pan, follow). What each lane draws is views/timelinelanes.js, the gestures
- * views/timelineinput.js, the shapes and patterns views/timelinepaint.js.
+ * This module holds the view: its layers, what is drawn where, and what is under the
+ * pointer. It stands on two layers of its class: the shown window (zoom, pan, follow:
+ * views/timelinewindow.js) and the geometry (rows, heights, the pinned GIL lane and
+ * axis, scrolling: views/timelinegeometry.js). What each lane draws is
+ * views/timelinelanes.js, the gestures views/timelineinput.js, the shapes and patterns
+ * views/timelinepaint.js.
  * @module views/timeline
  */
 
 import { formatValue } from "../model/format.js";
-import { laneRows } from "../model/processrows.js";
 import { readPalette } from "../ui/palette.js";
-import { GIL_H, drawGilLane, laneOf, laneTip, sharesText } from "./gillane.js";
+import { GIL_H, drawGilLane, laneTip, sharesText } from "./gillane.js";
+import { AXIS_H, CUE_H, TOP, TimelineGeometry } from "./timelinegeometry.js";
 import { bindTimelineInput } from "./timelineinput.js";
 import { drawLane, drawMarks } from "./timelinelanes.js";
 import { niceTicks, seconds, stateFills } from "./timelinepaint.js";
@@ -32,49 +35,24 @@ import { niceTicks, seconds, stateFills } from "./timelinepaint.js";
 /** @typedef {import("../model/tracks.js").Tracks} Tracks */
 /** @typedef {import("../ui/palette.js").Palette} Palette */
 
-const AXIS_H = 22;
-const TOP = 4;
-const MAX_PLOT_H = 340;
-const MIN_ROW_H = 18; // a 12 px name with room above and below
 const DRAW_MS = 200;
-const MIN_SPAN = 8; // events (or the time of 8 events) across the whole width, at most zoom
 
-export class TimelineView {
+export class TimelineView extends TimelineGeometry {
   /** @param {HTMLElement} root the timeline card's body */
   constructor(root) {
-    this.root = root;
+    super(root);
     this.canvas = /** @type {HTMLCanvasElement} */ (root.querySelector("canvas"));
     this.tip = /** @type {HTMLElement} */ (root.querySelector(".timeline-tip"));
     this.base = document.createElement("canvas");
-    /** @type {Player | null} */
-    this.player = null;
-    /** @type {"steps" | "time"} */
-    this.axis = "steps";
-    this.view = { from: 0, to: 1 }; // the shown part, as fractions of the whole run
-    this.size = { width: 0, height: 0, dpr: 1 };
     this.drawnCount = -1;
     this.drawnAt = 0;
-    this.stale = true;
     /** @type {Palette | null} */
     this.palette = null;
     /** @type {Record<string, CanvasPattern | string>} */
     this.fills = {};
-    this.labelWidth = 80;
     this.topKey = "";
-    /** @type {string | null} the run's mode: the GIL lane shows the baton when controlled */
-    this.mode = null;
     bindTimelineInput(this);
     new ResizeObserver(() => this.resize()).observe(this.root);
-    // Scrolled (more lanes than fit): the GIL lane and the axis stay pinned in sight.
-    this.root.addEventListener("scroll", () => {
-      if (!this.pinned() && this.pinnedAt === 0) return;
-      this.stale = true;
-      this.draw();
-    }, { passive: true });
-    /** @type {number} the scroll offset the pinned parts were drawn at */
-    this.pinnedAt = 0;
-    /** @type {number} the scroll box's height when last sized */
-    this.seenHeight = 0;
     globalThis.matchMedia?.("(prefers-color-scheme: dark)").addEventListener("change", () => this.restyle());
   }
 
@@ -95,150 +73,9 @@ export class TimelineView {
     this.draw();
   }
 
-  // --- geometry --------------------------------------------------------------------
-
-  get tracks() {
-    return this.player?.tracks ?? null;
-  }
-
-  /** @param {string | null} mode the run's mode ("free", "controlled") */
-  setMode(mode) {
-    if (mode === this.mode) return;
-    this.mode = mode;
-    this.stale = true;
-    this.draw();
-  }
-
-  /** The GIL lane at the top (views/gillane.js), or null. */
-  gilLane() {
-    return this.tracks ? laneOf(this.tracks, this.mode) : null;
-  }
-
-  /**
-   * Say under the timeline how the GIL lane was measured, and at what resolution (or
-   * why there is none).
-   * @param {string | null} text
-   */
-  showGilNote(text) {
-    const note = /** @type {HTMLElement | null} */ (this.root.closest(".timeline-card")?.querySelector("[data-role=gil-note]") ?? null);
-    if (!note || note.textContent === (text ?? "")) return;
-    note.textContent = text ?? "";
-    note.hidden = text === null;
-  }
-
-  /** True when the lanes do not all fit in the timeline's visible part: it scrolls. */
-  pinned() {
-    return this.root.clientHeight > 0 && this.size.height > this.root.clientHeight + 1;
-  }
-
-  /** The visible part of the canvas, [top, bottom) in CSS pixels. */
-  visible() {
-    if (!this.pinned()) return [0, this.size.height];
-    const top = Math.max(0, Math.min(this.root.scrollTop, this.size.height - this.root.clientHeight));
-    return [top, top + this.root.clientHeight];
-  }
-
-  /** Where the GIL lane is drawn: at the top of the visible part. */
-  gilTop() {
-    return this.visible()[0] + TOP;
-  }
-
-  /** Where the thread lanes start: below the GIL lane, if there is one. */
-  lanesTop() {
-    return TOP + (this.gilLane() ? GIL_H : 0);
-  }
-
-  /**
-   * The row a lane is drawn on: a child process's lanes grouped under its MainThread
-   * lane (model/processrows.js); recomputed when a lane is added.
-   * @param {number} index the lane's index
-   */
-  rowOf(index) {
-    return this.rows().rows[index] ?? index;
-  }
-
-  /** @param {number} row @returns {import("../model/tracks.js").Lane | undefined} */
-  laneAtRow(row) {
-    const lanes = this.tracks?.lanes ?? [];
-    const at = this.rows().byRow[row];
-    return at === undefined ? undefined : lanes[at];
-  }
-
-  /** @returns {{ count: number, tracks: unknown, rows: number[], byRow: number[] }} */
-  rows() {
-    const lanes = this.tracks?.lanes ?? [];
-    /** @type {{ count: number, tracks: unknown, rows: number[], byRow: number[] } | undefined} */
-    let cache = this._rows;
-    if (!cache || cache.count !== lanes.length || cache.tracks !== this.tracks) {
-      const rows = laneRows(lanes.map((l) => l.name));
-      const byRow = new Array(rows.length);
-      rows.forEach((row, lane) => {
-        byRow[row] = lane;
-      });
-      cache = this._rows = { count: lanes.length, tracks: this.tracks, rows, byRow };
-    }
-    return cache;
-  }
-
-  /**
-   * Lane height for `n` lanes: they share MAX_PLOT_H, but a row is never lower than
-   * MIN_ROW_H (its name readable on a projector); more lanes than fit make the timeline
-   * scroll inside its card (views.css).
-   */
-  laneHeight(n = this.tracks?.lanes.length ?? 0) {
-    const narrow = this.size.width < 560;
-    const max = narrow ? 240 : MAX_PLOT_H;
-    return Math.max(narrow ? 12 : MIN_ROW_H, Math.min(30, Math.floor(max / Math.max(n, 1))));
-  }
-
-  /** Axis position of event index `i` (its index, or its time). */
-  /** @param {number} i */
-  pos(i) {
-    const tracks = /** @type {Tracks} */ (this.tracks);
-    if (this.axis === "steps") return i;
-    return tracks.t.at(Math.min(i, tracks.count - 1));
-  }
-
-  /** The whole run on the axis: [start, end]. */
-  extent() {
-    const tracks = this.tracks;
-    if (!tracks || tracks.count === 0) return [0, 1];
-    if (this.axis === "steps") return [0, Math.max(tracks.count, 1)];
-    const [a, b] = tracks.timeSpan();
-    return [a, b > a ? b : a + 1e-6];
-  }
-
-  /** The shown window on the axis. */
-  window() {
-    const [a, b] = this.extent();
-    return [a + (b - a) * this.view.from, a + (b - a) * this.view.to];
-  }
-
-  /** @param {number} p axis position → x in CSS pixels */
-  x(p) {
-    const [a, b] = this.window();
-    const left = this.labelWidth;
-    return left + ((p - a) / (b - a)) * (this.size.width - left - 6);
-  }
-
-  /** @param {number} x CSS pixels → axis position */
-  unx(x) {
-    const [a, b] = this.window();
-    const left = this.labelWidth;
-    return a + ((x - left) / (this.size.width - left - 6)) * (b - a);
-  }
-
-  /** @param {number} p axis position → the event index there */
-  indexAt(p) {
-    const tracks = /** @type {Tracks} */ (this.tracks);
-    if (this.axis === "steps") return Math.max(0, Math.min(tracks.count - 1, Math.floor(p)));
-    return tracks.indexAtTime(p);
-  }
-
   resize() {
     const width = Math.floor(this.root.clientWidth);
-    const lanes = this.tracks?.lanes.length ?? 0;
-    const height = this.lanesTop() + Math.max(lanes, 1) * this.laneHeight(lanes) + AXIS_H;
+    const height = this.canvasHeight();
     const dpr = Math.min(globalThis.devicePixelRatio || 1, 2);
     if (width === this.size.width && height === this.size.height && dpr === this.size.dpr) {
       // The same canvas in a taller or lower scroll box: the pinned parts move.
@@ -262,12 +99,22 @@ export class TimelineView {
 
   // --- drawing -----------------------------------------------------------------------
 
+  /**
+   * Say under the timeline how the GIL lane was measured, and at what resolution (or
+   * why there is none).
+   * @param {string | null} text
+   */
+  showGilNote(text) {
+    const note = /** @type {HTMLElement | null} */ (this.root.closest(".timeline-card")?.querySelector("[data-role=gil-note]") ?? null);
+    if (!note || note.textContent === (text ?? "")) return;
+    note.textContent = text ?? "";
+    note.hidden = text === null;
+  }
+
   /** Draw this frame: the lanes if they are out of date, then the playhead. */
   draw() {
     const tracks = this.tracks;
-    const lanes = tracks?.lanes.length ?? 0;
-    const wantHeight = this.lanesTop() + Math.max(lanes, 1) * this.laneHeight(lanes) + AXIS_H;
-    if (wantHeight !== this.size.height || this.size.width === 0) return this.resize();
+    if (this.canvasHeight() !== this.size.height || this.size.width === 0) return this.resize();
     const now = performance.now();
     const grown = tracks !== null && tracks.count !== this.drawnCount;
     if (this.stale || (grown && now - this.drawnAt >= DRAW_MS)) {
@@ -306,12 +153,36 @@ export class TimelineView {
       ctx.font = `600 12px ${getComputedStyle(this.canvas).fontFamily}`;
       drawGilLane(this, ctx, gil, seenTop + TOP);
     }
-    const axisY = this.pinned() ? seenBottom - AXIS_H : top + tracks.lanes.length * laneH;
+    // Lanes above and below the visible part: say so, so that nobody misses them.
+    const above = this.lanesAbove();
+    if (above > 0) this.drawCue(ctx, this.cueTop(), `↑ ${above} more`);
+    const axisY = this.axisTop();
     ctx.fillStyle = palette.bg;
     ctx.fillRect(0, axisY, width, AXIS_H);
-    // Lanes below the visible part: say so, so that nobody misses them.
-    const below = this.pinned() ? Math.ceil((top + tracks.lanes.length * laneH - axisY) / laneH) : 0;
+    const below = this.lanesBelow();
     this.drawAxis(ctx, axisY, below > 0 ? `time · ↓ ${below} more` : "time");
+    // The same counts on the scroll box, where a test or a tool can read them.
+    const data = this.root.dataset;
+    if (data.lanesAbove !== String(above)) data.lanesAbove = String(above);
+    if (data.lanesBelow !== String(below)) data.lanesBelow = String(below);
+  }
+
+  /**
+   * The band over the lanes scrolled out at the top: what it says, and an edge.
+   * @param {CanvasRenderingContext2D} ctx
+   * @param {number} y
+   * @param {string} text
+   */
+  drawCue(ctx, y, text) {
+    const palette = /** @type {Palette} */ (this.palette);
+    ctx.fillStyle = palette.bg;
+    ctx.fillRect(0, y, this.size.width, CUE_H);
+    ctx.fillStyle = palette.grid;
+    ctx.fillRect(0, y + CUE_H - 1, this.size.width, 1);
+    ctx.fillStyle = palette.muted;
+    ctx.textBaseline = "middle";
+    ctx.font = `12px ${getComputedStyle(this.canvas).fontFamily}`;
+    ctx.fillText(text, 4, y + CUE_H / 2, this.labelWidth - 8);
   }
 
   /**
@@ -390,60 +261,7 @@ export class TimelineView {
     return palette;
   }
 
-  // --- the shown window ------------------------------------------------------------
-
-  /** @param {"steps" | "time"} axis */
-  setAxis(axis) {
-    this.axis = axis;
-    for (const button of this.root.closest(".timeline-card")?.querySelectorAll("[data-axis]") ?? []) {
-      button.setAttribute("aria-pressed", String(/** @type {HTMLElement} */ (button).dataset.axis === axis));
-    }
-    this.setView(0, 1);
-  }
-
-  /** Where the playhead is, as a fraction of the whole run. */
-  playheadFraction() {
-    const tracks = this.tracks;
-    if (!tracks || !this.player || tracks.count === 0) return 0.5;
-    const [a, b] = this.extent();
-    return (this.pos(Math.max(0, this.player.cursor - 1)) - a) / (b - a);
-  }
-
-  /**
-   * @param {number} factor < 1 zooms in
-   * @param {number} around a fraction of the whole run that stays put
-   */
-  zoom(factor, around) {
-    const span = this.view.to - this.view.from;
-    const [a, b] = this.extent();
-    const min = this.axis === "steps" ? MIN_SPAN / Math.max(b - a, 1) : 1e-4;
-    const next = Math.max(min, Math.min(1, span * factor));
-    const at = (around - this.view.from) / span;
-    const from = around - at * next;
-    this.setView(from, from + next);
-  }
-
-  /**
-   * @param {number} from
-   * @param {number} to
-   */
-  setView(from, to) {
-    const span = Math.min(1, to - from);
-    const start = Math.max(0, Math.min(1 - span, from));
-    this.view = { from: start, to: start + span };
-    this.stale = true;
-    this.draw();
-  }
-
-  /** Keep the playhead in view while playing a zoomed-in timeline. */
-  follow() {
-    if (this.view.to - this.view.from >= 1) return;
-    const f = this.playheadFraction();
-    if (f < this.view.from || f > this.view.to) {
-      const span = this.view.to - this.view.from;
-      this.setView(f - span * 0.1, f + span * 0.9);
-    }
-  }
+  // --- under the pointer -----------------------------------------------------------
 
   /**
    * The event under the pointer: its index, or -1.
@@ -459,17 +277,6 @@ export class TimelineView {
     if (!lane) return i;
     const near = tracks.nearestEvent(lane, i);
     return near >= 0 && Math.abs(this.x(this.pos(near)) - event.offsetX) < 14 ? near : i;
-  }
-
-  /**
-   * True over the GIL lane or the axis drawn pinned over the lanes (not over a lane).
-   * @param {number} y CSS pixels
-   */
-  overPinned(y) {
-    if (!this.pinned()) return false;
-    const [seenTop, seenBottom] = this.visible();
-    const gilBottom = this.gilLane() ? seenTop + TOP + GIL_H : seenTop;
-    return (seenTop > 0 && y < gilBottom) || y >= seenBottom - AXIS_H;
   }
 
   /**
