@@ -10,6 +10,12 @@ verdict (``threadlab run``).  Pure and standard library only.
 Columns are stretches of the event log (by seq, not by time), so a controlled run
 draws the same text on every machine.  A column shows the state the thread was in for
 most of its stretch (a tie goes to running, then blocked, then runnable).
+
+A run with ``gil`` events (the GIL lane, free mode) gets a GIL line above the threads:
+per column, who held the GIL for most of its stretch, as the holder's row number (1 the
+first row, then 2…9, a…z), ``·`` nobody, blank where the lane did not measure; and a
+legend line for it.  On a build without a GIL the line is ``no GIL`` and says how many
+threads executed bytecode at once.  A run without ``gil`` events is drawn as before.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.contract import Mode
-from app.instrument.events import BLOCKED, DEAD, NEW, RUNNABLE, RUNNING, Event
+from app.instrument.events import BLOCKED, DEAD, GIL, NEW, RUNNABLE, RUNNING, Event
 
 MAX_PRINTED = 10  # printed lines shown; the rest are counted
 SAMPLES = 32  # events looked at per column
 RUN_SHARE = 0.25  # a thread that ran for this share of a column is drawn running
+ROW_DIGITS = "123456789abcdefghijklmnopqrstuvwxyz"  # a GIL holder's row; "+" beyond
 
 
 @dataclass(frozen=True)
@@ -32,21 +39,23 @@ class Glyphs:
     running: str
     runnable: str
     blocked: str
-    idle: str = " "  # not started yet, or ended
+    idle: str = " "  # not started yet, or ended; the GIL line: not measured
+    nobody: str = "·"  # the GIL line: nobody holds the GIL
 
 
 UNICODE = Glyphs("█", "·", "▒")
-ASCII = Glyphs("#", ".", "~")
+ASCII = Glyphs("#", ".", "~", nobody=".")
 RANK = {RUNNING: 3, BLOCKED: 2, RUNNABLE: 1}
 
 
 def lanes(events: Sequence[Event], width: int = 64, glyphs: Glyphs = UNICODE) -> list[str]:
-    """One line per thread, in order of appearance, with the state it ended in."""
+    """One line per thread, in order of appearance, with the state it ended in; the GIL
+    line above them if the run has ``gil`` events."""
     changes: dict[str, tuple[list[int], list[str]]] = {}  # thread → (at index, new state)
     last: dict[str, Event] = {}
     for i, ev in enumerate(events):
         thread, state = ev["thread"], ev["state"]
-        if thread is None:
+        if thread is None or ev["kind"] == GIL:  # a hand-off is no state of its thread
             continue
         at, states = changes.setdefault(thread, ([], []))
         last[thread] = ev
@@ -57,8 +66,16 @@ def lanes(events: Sequence[Event], width: int = 64, glyphs: Glyphs = UNICODE) ->
         return []
     columns = max(1, min(width, len(events)))
     bounds = [c * len(events) // columns for c in range(columns + 1)]
-    name_width = max(len(t) for t in changes)
+    gil = _gil_marks(events, list(changes), glyphs)
+    label = ("no GIL" if gil[2] else "GIL") if gil is not None else ""
+    name_width = max(len(label), *(len(t) for t in changes))
     rows = []
+    if gil is not None:
+        at, marks, _ = gil
+        cells = "".join(
+            _main_mark(at, marks, bounds[c], bounds[c + 1], glyphs) for c in range(columns)
+        )
+        rows.append(f"{label:<{name_width}}  {cells}")
     for thread, (at, states) in changes.items():
         cells = "".join(
             _glyph(_main_state(at, states, bounds[c], bounds[c + 1]), glyphs)
@@ -66,6 +83,71 @@ def lanes(events: Sequence[Event], width: int = 64, glyphs: Glyphs = UNICODE) ->
         )
         rows.append(f"{thread:<{name_width}}  {cells}  {_final(last[thread])}")
     return rows
+
+
+def _gil_marks(
+    events: Sequence[Event], rows: list[str], glyphs: Glyphs
+) -> tuple[list[int], list[str], bool] | None:
+    """The GIL line's changes, (at event index, glyph), and whether the build has no
+    GIL; None for a run without ``gil`` events."""
+    at: list[int] = []
+    marks: list[str] = []
+    no_gil = off = False
+    for i, ev in enumerate(events):
+        if ev["kind"] != GIL or off:
+            continue
+        detail = ev["detail"]
+        if "unavailable" in detail:  # the lane could not measure: no line
+            return None
+        no_gil = no_gil or detail.get("gil") is False or "holders" in detail
+        if "off" in detail:  # it stopped measuring: nothing is known after
+            off, mark = True, glyphs.idle
+        elif "holders" in detail:
+            count = len(detail["holders"])
+            mark = ROW_DIGITS[count - 1] if 0 < count <= 9 else "+" if count else glyphs.nobody
+        elif ev["thread"] is None:
+            mark = glyphs.nobody if at else glyphs.idle  # its first event: nobody yet
+        else:
+            mark = _row_digit(rows, ev["thread"])
+        at.append(i)
+        marks.append(mark)
+    return (at, marks, no_gil) if at else None
+
+
+def _row_digit(rows: list[str], thread: str) -> str:
+    if thread not in rows:  # a thread with no event but hand-offs: counted after the rows
+        rows.append(thread)
+    index = rows.index(thread)
+    return ROW_DIGITS[index] if index < len(ROW_DIGITS) else "+"
+
+
+def _main_mark(at: list[int], marks: list[str], start: int, stop: int, glyphs: Glyphs) -> str:
+    """Who held the GIL over events ``start``..``stop`` (sampled like a thread's state):
+    the most common mark, a tie going to a holder, then to nobody."""
+    step = max(1, (stop - start) // SAMPLES)
+    counts: dict[str, int] = {}
+    for i in range(start, stop, step):
+        j = bisect_right(at, i) - 1
+        mark = marks[j] if j >= 0 else glyphs.idle
+        counts[mark] = counts.get(mark, 0) + 1
+    rank = {glyphs.idle: 0, glyphs.nobody: 1}
+    return max(counts, key=lambda mark: (counts[mark], rank.get(mark, 2)))
+
+
+def gil_legend(events: Sequence[Event], glyphs: Glyphs = UNICODE) -> str | None:
+    """The GIL line's legend: which row number is which thread; None without one."""
+    rows: list[str] = []
+    for ev in events:
+        if ev["thread"] is not None and ev["kind"] != GIL and ev["thread"] not in rows:
+            rows.append(ev["thread"])
+    gil = _gil_marks(events, rows, glyphs)
+    if gil is None:
+        return None
+    if gil[2]:
+        return f"no GIL: how many threads execute bytecode at once  {glyphs.nobody} none"
+    held = {ev["thread"] for ev in events if ev["kind"] == GIL and ev["thread"] is not None}
+    keys = [f"{_row_digit(rows, t)} {t}" for t in rows if t in held]
+    return "GIL: " + "  ".join([*keys, f"{glyphs.nobody} nobody"])
 
 
 def _main_state(at: list[int], states: list[str], start: int, stop: int) -> str | None:
@@ -111,8 +193,13 @@ def render(
     rows = lanes(events, width, glyphs)
     if rows:
         indent = " " * (rows[0].index("  ") + 2)
+        gil = gil_legend(events, glyphs)
+        if gil is not None:  # the GIL row is first: its label, padded, then one cell a column
+            indent = " " * (len(rows[0]) - max(1, min(width, len(events))))
         legend = f"{glyphs.running} running  {glyphs.runnable} runnable  {glyphs.blocked} blocked"
         out += [*rows, indent + legend]
+        if gil is not None:
+            out.append(indent + gil)
     out += _printed(events)
     verdict = (about.get("verdict") or {}).get("summary")
     if verdict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.analysis.lanes import lanes, render
+from app.analysis.lanes import ASCII, gil_legend, lanes, render
 from app.instrument.events import make
 
 EVENTS = [
@@ -51,3 +51,55 @@ def test_the_report_is_plain_text_with_an_ascii_fallback() -> None:
         "verdict: A waits forever.",
         "status: deadlocked — Deadlock.",
     ]
+
+
+GIL_EVENTS = [
+    make(1, 0.0, "create", "MainThread", "New"),
+    make(2, 0.0, "run", "MainThread", "Running"),
+    make(3, 0.0, "gil", detail={"gil": True, "method": "settrace", "resolution": "a line"}),
+    make(4, 0.0, "gil", "MainThread"),
+    make(5, 0.0, "create", "T1", "New"),
+    make(6, 0.0, "start", "T1", "Runnable"),
+    make(7, 0.0, "run", "T1", "Running"),
+    make(8, 0.0, "gil", "T1"),
+    make(9, 0.0, "block", "T1", "Blocked", detail={"reason": "sleep", "seconds": 1}),
+    make(10, 0.0, "gil"),  # T1 sleeps: nobody holds it
+    make(11, 0.0, "gil", "MainThread"),
+    make(12, 0.0, "gil", detail={"off": "time"}),  # not measured from here
+    make(13, 0.0, "exit", "MainThread", "Dead"),
+    make(14, 0.0, "gil", "T1"),  # after the end of the lane: ignored
+]
+
+
+def test_a_run_with_gil_events_gets_a_gil_line_and_its_legend() -> None:
+    about = {**ABOUT, "mode": "free", "status": "finished", "verdict": None, "message": None}
+    assert render(about, GIL_EVENTS).splitlines() == [
+        "demo · free · 14 events",
+        "GIL            111122·1   ",
+        "MainThread   ███████████    Dead",
+        "T1               ·██▒▒▒▒▒▒  Blocked",  # its last event is a hand-off: not its state
+        "            █ running  · runnable  ▒ blocked",
+        "            GIL: 1 MainThread  2 T1  · nobody",
+        "status: finished",
+    ]
+    # Five columns of 2-3 events: a tie goes to a holder, the first one seen.
+    assert lanes(GIL_EVENTS, width=5, glyphs=ASCII)[0] == "GIL          112 "
+
+
+def test_without_a_gil_the_line_counts_who_executes_at_once() -> None:
+    events = [
+        make(1, 0.0, "create", "A", "New"),
+        make(2, 0.0, "create", "B", "New"),
+        make(3, 0.0, "gil", detail={"gil": False, "method": "m", "resolution": "r"}),
+        make(4, 0.0, "gil", detail={"holders": ["A"]}),
+        make(5, 0.0, "gil", detail={"holders": ["A", "B"]}),
+        make(6, 0.0, "gil", detail={"holders": []}),
+    ]
+    assert lanes(events)[0] == "no GIL     12·"
+    assert gil_legend(events) == "no GIL: how many threads execute bytecode at once  · none"
+
+
+def test_a_lane_that_could_not_measure_draws_no_line() -> None:
+    events = [*EVENTS, make(10, 0.0, "gil", detail={"gil": True, "unavailable": "a debugger"})]
+    assert lanes(events) == ["A   ·███▒▒▒▒▒  Blocked: acquire lock", "B      ··██    Dead"]
+    assert gil_legend(events) is None and gil_legend(EVENTS) is None
