@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     idle_time: float = Field(
         LIMITS.idle_time, gt=0, description="Manual run idle seconds before cancel."
     )
+    tree_memory_mib: int | None = Field(
+        None,
+        ge=16,
+        description="MiB of resident memory a run's processes may hold together (a program "
+        "with child processes); default: one worker's own limit, 1 GiB + 10 MiB a thread.",
+    )
     keep_runs: int = Field(500, ge=1, description="Recordings kept; older ones are deleted.")
     keep_events: int = Field(
         500_000, ge=0, description="Events of ended runs kept in memory (~1 KB each)."

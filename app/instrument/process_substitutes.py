@@ -1,23 +1,30 @@
 """What a program's ``import multiprocessing`` gets (standard library only): contexts,
 ``Process``, ``Pool``, ``Queue`` and ``ProcessPoolExecutor`` whose processes are
 ``processes.TracedProcess`` — a child process as lanes of the run — and whose own
-threads (a pool's handlers, an executor's manager, a queue's feeder) are lanes marked
-``internal``.  The default start method is "spawn" (``processes.DEFAULT_METHOD``).
+threads (a pool's handlers, an executor's manager, a queue's feeder, a ``ThreadPool``'s
+workers) are lanes marked ``internal``; a controlled run's waits for a pool's or an
+executor's results wait for their workers (``processes.awaiting``).  The default start
+method is "spawn" (``processes.DEFAULT_METHOD``).
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import multiprocessing.context as mpcontext
+import multiprocessing.dummy
 import multiprocessing.pool
 import multiprocessing.queues
 import threading
+from collections.abc import Iterator
+from concurrent.futures import Future
 from concurrent.futures import ProcessPoolExecutor as _RealProcessPoolExecutor
+from types import ModuleType
 from typing import Any
 
 from app.instrument import runtime
 from app.instrument.events import NEW, RUNNABLE, RUNNING
-from app.instrument.processes import DEFAULT_METHOD, TracedProcess
+from app.instrument.processes import DEFAULT_METHOD, TracedProcess, awaiting
 
 __all__ = ["ProcessPoolExecutor", "substitute_namespace"]
 
@@ -34,16 +41,19 @@ class ForkServerProcess(TracedProcess, mpcontext.ForkServerProcess):
     pass
 
 
-def _internal(thread: threading.Thread | None) -> None:
+def _internal(thread: threading.Thread | None, bind: bool = False) -> None:
     """Show a thread the library started for itself (a pool's handlers, an executor's
     manager, a queue's feeder) as a lane of the run, marked ``internal``: adopted as
     ``Runtime`` adopts a stranger, its end noticed the same way (``reap_adopted``).
+    ``bind``: called by that thread itself, whose operations are then on this lane.
     Free mode only: the controlled scheduler has no place for a thread it cannot steer."""
     rt = runtime.current
     if rt is None or rt.controlled or thread is None or not thread.is_alive():
         return
     info = rt.new_thread(thread.name, daemon=True)
     info.extra["os_thread"] = thread
+    if bind:
+        rt.bind(info)
     with rt._lock:
         rt.adopted.append(info)
     rt.emit("create", state=NEW, info=info, detail={"adopted": True, "internal": True})
@@ -51,14 +61,140 @@ def _internal(thread: threading.Thread | None) -> None:
     rt.emit("run", state=RUNNING, info=info)
 
 
+class _AwaitedResult:
+    """Mixed into a pool's results (by ``__class__``: the pool makes them by their
+    module's names): waiting for one waits for the pool's workers (``awaiting``)."""
+
+    _tl_pool: Pool
+
+    def wait(self, timeout: float | None = None) -> None:
+        with awaiting(_workers(self._tl_pool)):
+            super().wait(timeout)  # type: ignore[misc]
+
+    def get(self, timeout: float | None = None) -> Any:
+        with awaiting(_workers(self._tl_pool)):
+            return super().get(timeout)  # type: ignore[misc]
+
+
+class _AwaitedIterator(multiprocessing.pool.IMapIterator):  # type: ignore[type-arg]
+    """``imap``'s iterator: each wait for the next result waits for the workers."""
+
+    _tl_pool: Pool
+
+    def next(self, timeout: float | None = None) -> Any:
+        with awaiting(_workers(self._tl_pool)):
+            return super().next(timeout)
+
+    __next__ = next
+
+
+# Each kind of result a pool makes, and what it becomes.
+_AWAITED: dict[type, type] = {
+    cls: type(cls.__name__, (mixin, cls), {})
+    for mixin, cls in (
+        (_AwaitedResult, multiprocessing.pool.ApplyResult),
+        (_AwaitedResult, multiprocessing.pool.MapResult),
+        (_AwaitedIterator, multiprocessing.pool.IMapUnorderedIterator),
+    )
+}
+_AWAITED[multiprocessing.pool.IMapIterator] = _AwaitedIterator
+
+
+def _workers(pool: Pool) -> list[Any]:
+    return list(getattr(pool, "_pool", None) or ())
+
+
 class Pool(multiprocessing.pool.Pool):
     """``multiprocessing.Pool``: its workers are traced processes (its context's), its
-    three handler threads internal lanes."""
+    three handler threads internal lanes; every wait for its results, its ``join`` and
+    its ``terminate`` (``with`` exit) waits for its workers (``awaiting``)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        processes: int | None = None,
+        initializer: Any = None,
+        initargs: Any = (),
+        maxtasksperchild: int | None = None,
+        context: Any = None,
+    ) -> None:
+        if context is None:  # ``multiprocessing.pool.Pool(2)``: the program's default
+            context = _default.get_context()
+        super().__init__(processes, initializer, initargs, maxtasksperchild, context)
         for handler in (self._worker_handler, self._task_handler, self._result_handler):  # type: ignore[attr-defined]
             _internal(handler)
+
+    def _awaited(self, result: Any) -> Any:
+        cls = _AWAITED.get(type(result))
+        if cls is None:  # imap's generator (chunksize > 1) over its iterator
+            return self._awaited_items(result)
+        result.__class__ = cls
+        result._tl_pool = self
+        return result
+
+    def _awaited_items(self, items: Iterator[Any]) -> Iterator[Any]:
+        while True:
+            with awaiting(_workers(self)):
+                try:
+                    item = next(items)
+                except StopIteration:
+                    return
+            yield item
+
+    def apply_async(self, *args: Any, **kwargs: Any) -> Any:
+        return self._awaited(super().apply_async(*args, **kwargs))
+
+    def _map_async(self, *args: Any, **kwargs: Any) -> Any:  # map, starmap, their _async
+        return self._awaited(super()._map_async(*args, **kwargs))  # type: ignore[misc]
+
+    def imap(self, *args: Any, **kwargs: Any) -> Any:
+        return self._awaited(super().imap(*args, **kwargs))
+
+    def imap_unordered(self, *args: Any, **kwargs: Any) -> Any:
+        return self._awaited(super().imap_unordered(*args, **kwargs))
+
+    def join(self) -> None:
+        with awaiting(_workers(self)):
+            super().join()
+
+    def terminate(self) -> None:
+        with awaiting(_workers(self)):
+            super().terminate()
+
+
+class _PoolThread(multiprocessing.dummy.DummyProcess):
+    """A ``ThreadPool`` worker: an internal lane from its start, its operations on it."""
+
+    def run(self) -> None:
+        _internal(self, bind=True)
+        super().run()
+
+
+class ThreadPool(multiprocessing.pool.ThreadPool):
+    """``multiprocessing.pool.ThreadPool`` (``multiprocessing.dummy.Pool``): its workers
+    and handlers are threads, internal lanes.  Free mode only: its queues and results
+    are the library's, which the controlled scheduler cannot see."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> ThreadPool:
+        # Refused before the object exists: a half-made pool's __del__ would complain.
+        rt = runtime.current
+        if rt is not None and rt.controlled:
+            raise RuntimeError(
+                "multiprocessing's ThreadPool (multiprocessing.dummy.Pool) cannot run under "
+                "the controlled scheduler: its threads wait on the library's own queues and "
+                "events. Use concurrent.futures.ThreadPoolExecutor, or run in free mode."
+            )
+        return super().__new__(cls)
+
+    def __init__(
+        self, processes: int | None = None, initializer: Any = None, initargs: Any = ()
+    ) -> None:
+        super().__init__(processes, initializer, initargs)
+        for handler in (self._worker_handler, self._task_handler, self._result_handler):  # type: ignore[attr-defined]
+            _internal(handler)
+
+    @staticmethod
+    def Process(ctx: Any, *args: Any, **kwds: Any) -> Any:
+        return _PoolThread(*args, **kwds)
 
 
 class Queue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
@@ -84,26 +220,20 @@ class _Context(mpcontext.BaseContext):
     def Queue(self, maxsize: int = 0) -> Queue:
         return Queue(maxsize, ctx=self.get_context())
 
+    def get_context(self, method: str | None = None) -> mpcontext.BaseContext:  # type: ignore[override]
+        return self if method is None else traced_context(method)
+
 
 class SpawnContext(_Context, mpcontext.SpawnContext):
     Process = SpawnProcess
-
-    def get_context(self, method: str | None = None) -> mpcontext.BaseContext:  # type: ignore[override]
-        return self if method is None else traced_context(method)
 
 
 class ForkContext(_Context, mpcontext.ForkContext):
     Process = ForkProcess
 
-    def get_context(self, method: str | None = None) -> mpcontext.BaseContext:  # type: ignore[override]
-        return self if method is None else traced_context(method)
-
 
 class ForkServerContext(_Context, mpcontext.ForkServerContext):
     Process = ForkServerProcess
-
-    def get_context(self, method: str | None = None) -> mpcontext.BaseContext:  # type: ignore[override]
-        return self if method is None else traced_context(method)
 
 
 _CONTEXTS: dict[str, mpcontext.BaseContext] = {
@@ -132,7 +262,7 @@ class DefaultContext(_Context, mpcontext.DefaultContext):
 
     def get_context(self, method: str | None = None) -> mpcontext.BaseContext:  # type: ignore[override]
         if method is None:
-            return super().get_context(None)
+            return mpcontext.DefaultContext.get_context(self, None)  # not _Context's
         return traced_context(method)
 
 
@@ -176,6 +306,60 @@ class ProcessPoolExecutor(_RealProcessPoolExecutor):
         if started is None:
             _internal(self._executor_manager_thread)
 
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:  # map too
+        future = super().submit(fn, *args, **kwargs)
+        future.__class__ = _AwaitedFuture
+        future._tl_processes = self._processes  # type: ignore[attr-defined]  # kept: shutdown drops it
+        future._tl_name = f"ProcessFuture-{next(_futures)}"  # type: ignore[attr-defined]
+        future._condition.mutex = future._condition  # type: ignore[attr-defined]  # as a Monitor
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with awaiting((self._processes or {}).values() if wait else ()):
+            super().shutdown(wait, cancel_futures=cancel_futures)
+
+
+class _AwaitedFuture(Future):  # type: ignore[type-arg]
+    """A process executor's future: waiting for it waits for the executor's workers."""
+
+    _tl_processes: dict[int, Any]
+
+    def result(self, timeout: float | None = None) -> Any:
+        with awaiting(self._tl_processes.values()):
+            return super().result(timeout)
+
+    def exception(self, timeout: float | None = None) -> BaseException | None:
+        with awaiting(self._tl_processes.values()):
+            return super().exception(timeout)
+
+    # What the traced ``concurrent.futures.wait`` and ``as_completed`` (completion.py)
+    # take of a future: its monitor, its watchers (the real future reports to its
+    # ``_waiters`` as it completes, from the executor's manager thread), its name.
+    _tl_name: str
+
+    @property
+    def _mon(self) -> threading.Condition:
+        rt = runtime.current
+        if rt is not None and rt.controlled:
+            # The scheduler would park the waiter with nothing it can see to wake it.
+            raise RuntimeError(
+                "concurrent.futures.wait and as_completed cannot wait for a "
+                "ProcessPoolExecutor's futures under the controlled scheduler yet: "
+                "call each future's result(), or run in free mode."
+            )
+        return self._condition  # its ``mutex`` is itself (``submit``)
+
+    @property
+    def _watchers(self) -> list[Any]:
+        return self._waiters
+
+    @property
+    def name(self) -> str:
+        return self._tl_name
+
+
+_futures = itertools.count(1)
+
 
 def substitute_namespace() -> dict[str, object]:
     """The names a program's ``multiprocessing`` gets over the real module's: a fresh
@@ -187,4 +371,26 @@ def substitute_namespace() -> dict[str, object]:
     }
     names["Process"] = Process
     names["context"] = multiprocessing.context
+    names.update(_SUBMODULES)  # ``import multiprocessing.pool``: ``multiprocessing.pool.Pool``
     return names
+
+
+def _submodule(real: ModuleType, overrides: dict[str, object]) -> ModuleType:
+    module = ModuleType(real.__name__, real.__doc__)
+    vars(module).update(vars(real))
+    vars(module).update(overrides)
+    return module
+
+
+# What a program gets for ``multiprocessing.pool`` and ``multiprocessing.dummy``, by the
+# attribute's name; ``submodules()`` by the module's (for ``from multiprocessing.pool
+# import Pool``, which the import hook hands out by module name).
+_SUBMODULES: dict[str, ModuleType] = {
+    "pool": _submodule(multiprocessing.pool, {"Pool": Pool, "ThreadPool": ThreadPool}),
+    "dummy": _submodule(multiprocessing.dummy, {"Pool": ThreadPool}),
+}
+
+
+def submodules() -> dict[str, ModuleType]:
+    """``multiprocessing``'s traced submodules by module name (``multiprocessing.pool``)."""
+    return {f"multiprocessing.{name}": module for name, module in _SUBMODULES.items()}

@@ -15,7 +15,8 @@ name>`` (``Process-1/MainThread``):
   lanes still alive and records the process's ``exit`` with ``exitcode``.  The reader
   also keeps a view of the child's lanes from their events (``child_lanes``): the
   watchdog sees a deadlock inside a child as in the parent, and a controlled run's
-  thread joining a live child (``awaited``) as waiting for it, not as a stall.
+  thread joining a live child or waiting for a pool's results (``awaiting``) as
+  waiting for those children, not as a stall.
 - **child side** (``child_run``): before any of the program's code runs in the child — at
   the unpickling of the process object under "spawn" / "forkserver", first thing in
   ``_bootstrap`` under "fork" — a fresh ``Runtime`` (free mode: children run free, also
@@ -41,6 +42,8 @@ import multiprocessing.queues
 import os
 import threading
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from app.instrument import runtime
@@ -48,7 +51,7 @@ from app.instrument.events import DEAD, NEW, PROCESS_SEPARATOR, RUNNABLE
 from app.instrument.process_child import Boot, child_run, watch_parent
 from app.instrument.runtime import Runtime, ThreadInfo
 
-__all__ = ["TracedProcess", "awaited", "child_lanes"]
+__all__ = ["TracedProcess", "awaited", "awaiting", "child_lanes"]
 
 DEFAULT_METHOD = "spawn"
 
@@ -123,15 +126,9 @@ class TracedProcess(multiprocessing.process.BaseProcess):
             return
         if rt.controlled and self._tl_reader is not None:
             # Children run free: the wait is real, outside the schedule.  The reader
-            # records the end (and reaps the process) first.  Marked on the lane, for
-            # the watchdog: no stall of the scheduler while the child lives.
-            with rt._lock:
-                lane.extra["awaited"] = lane.extra.get("awaited", 0) + 1
-            try:
+            # records the end (and reaps the process) first.
+            with awaiting([self]):
                 self._tl_reader.join(timeout)
-            finally:
-                with rt._lock:
-                    lane.extra["awaited"] -= 1
         wait = None if timeout is None else max(timeout, 0)
         finished = rt.hook.acquire(rt, lane.ended, wait, lane.name, "join")
         if finished:
@@ -264,8 +261,31 @@ def child_lanes(threads: list[ThreadInfo]) -> list[ThreadInfo]:
 
 def awaited(threads: list[ThreadInfo]) -> list[ThreadInfo]:
     """The live child processes' lanes a thread of a controlled run is waiting for,
-    for real and outside the schedule (``join``)."""
+    for real and outside the schedule (``awaiting``: a join, a pool's results)."""
     return [t for t in threads if t.extra.get("awaited") and t.state not in (DEAD, NEW)]
+
+
+@contextmanager
+def awaiting(children: Iterable[Any]) -> Iterator[None]:
+    """A thread of a controlled run waits for real for what these child processes do
+    (a join, a pool's or a process executor's results): children run free, so the
+    wait is outside the schedule.  Marked on their lanes for the watchdog, which sees
+    no stall while they live, a deadlock only if they can never end.  A no-op in free
+    mode, outside a run, and in a thread the library started for itself."""
+    rt = runtime.current
+    if rt is None or not rt.controlled or getattr(rt._local, "info", None) is None:
+        yield
+        return
+    lanes = [lane for p in list(children) if (lane := getattr(p, "_tl_lane", None)) is not None]
+    with rt._lock:
+        for lane in lanes:
+            lane.extra["awaited"] = lane.extra.get("awaited", 0) + 1
+    try:
+        yield
+    finally:
+        with rt._lock:
+            for lane in lanes:
+                lane.extra["awaited"] -= 1
 
 
 def _exit_code(process: TracedProcess) -> int | None:

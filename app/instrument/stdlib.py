@@ -134,6 +134,12 @@ def _multiprocessing_substitute() -> ModuleType:
     return _substitute(multiprocessing, process_substitutes.substitute_namespace())
 
 
+def _multiprocessing_submodules() -> dict[str, ModuleType]:
+    from app.instrument import process_substitutes
+
+    return process_substitutes.submodules()
+
+
 def _asyncio_substitute() -> ModuleType:
     """``asyncio`` as a program gets it: its tasks are lanes (``tasks.py``); imported
     only by a program that imports asyncio, as it costs a worker that does not."""
@@ -199,6 +205,8 @@ def _import(
         modules["asyncio"] = _asyncio_substitute()
     if top == "multiprocessing" and "multiprocessing" not in modules:  # the same
         modules["multiprocessing"] = _multiprocessing_substitute()
+        # ``from multiprocessing.pool import Pool`` asks for the submodule by its name.
+        modules.update(_multiprocessing_submodules())
     if fromlist:  # ``from X import y`` gets X itself: ours, unless X is one we don't cover
         return modules.get(name, module)
     return modules[top]  # ``import X.Y`` binds X, whose ``Y`` is ours

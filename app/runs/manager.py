@@ -232,7 +232,7 @@ class RunManager:
         while not self._stopping and (run := self._queue.next()) is not None:
             s = self.settings
             process = worker(s.worker_python, s.worker_module)
-            supervisor = Supervisor(run, process, spec_of(run, s))
+            supervisor = Supervisor(run, process, spec_of(run, s), s.tree_memory_mib)
             run.status, run.started = Status.RUNNING, now()
             task = asyncio.create_task(self._execute(run, supervisor), name=f"run {run.id}")
             self._queue.occupy(run, supervisor, task)

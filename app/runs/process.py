@@ -17,7 +17,8 @@ Every worker (``worker()``) is confined: it gets a private, empty working direct
 (removed after it), an environment without the server's secrets, and, where it works,
 the sandbox (``sandbox.py``); when the server is root, a uid of its own from
 ``RUN_UIDS``, so RLIMIT_NPROC counts only that worker's processes and no run can signal
-another's.  The limits themselves the worker sets (``app/worker/limits.py``).
+another's.  The limits themselves the worker sets (``app/worker/limits.py``);
+``tree_memory`` reads what its whole process tree holds, for the supervisor's budget.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ KEPT_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
 # (its table leaves 1879048192…2147352575 free).  Taken in turn, the oldest freed first.
 RUN_UIDS = range(2_000_000_000, 2_000_001_000)
 _free_uids = deque(RUN_UIDS)
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def unsupported_reason() -> str | None:
@@ -99,6 +101,10 @@ class WorkerProcess:
         if self.sandboxed and code is not None and code > 128:
             return 128 - code  # bwrap's 128 + N: its worker was killed by signal N
         return code
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
 
     @property
     def stderr_tail(self) -> str:
@@ -243,6 +249,43 @@ class WorkerProcess:
         while chunk := await self._proc.stderr.read(65536):
             self._stderr += chunk
             del self._stderr[:-STDERR_TAIL]
+
+
+def tree_memory(root: int) -> tuple[int, int]:
+    """The resident memory, in bytes, of process ``root`` and of every process below it
+    or in its group, and how many they are: one pass over /proc (Linux; (0, 0)
+    elsewhere).  By parent links, not /proc/…/children (a kernel option, often off);
+    through the sandbox's PID namespace too (its processes are below bwrap).  A page
+    two processes share counts twice: an upper bound, never an under-count."""
+    parents: dict[int, list[int]] = {}
+    pages: dict[int, int] = {}
+    todo = [root]
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return 0, 0
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                line = stat.read()
+        except OSError:  # ended meanwhile
+            continue
+        # After "(comm)": state, ppid, pgrp, …, rss (pages) is the 22nd.
+        fields = line[line.rfind(b")") + 2 :].split()
+        pid = int(name)
+        parents.setdefault(int(fields[1]), []).append(pid)
+        pages[pid] = int(fields[21])
+        if int(fields[2]) == root:  # in its group, even if orphaned
+            todo.append(pid)
+    tree: set[int] = set()
+    while todo:
+        pid = todo.pop()
+        if pid not in tree and pid in pages:
+            tree.add(pid)
+            todo.extend(parents.get(pid, ()))
+    return sum(pages[pid] for pid in tree) * PAGE_SIZE, len(tree)
 
 
 @functools.lru_cache(maxsize=8)

@@ -6,6 +6,9 @@ hard limits are set alike, so an unprivileged program cannot raise them again; w
 worker still runs as root (no sandbox and no other user to run as) it could, which is
 why a server without a sandbox lets only its own computer run code.
 
+The rlimits hold per process; ``tree_budget`` is the run's memory over all its processes,
+which the server's supervisor enforces from outside (``app/runs/supervisor.py``).
+
 RLIMIT_NPROC counts every process and thread of the worker's real uid, not of the run,
 so it is set only when the launcher says that uid runs nothing but this run
 (``SOLE_UID`` in the environment): a uid of its own, or a user namespace of its own.
@@ -49,6 +52,16 @@ def apply(limits: Mapping[str, Any] | None) -> None:
     _lower(resource.RLIMIT_CORE, 0)
     if os.environ.get(SOLE_UID) == "1":
         _lower(resource.RLIMIT_NPROC, threads + TASKS_SPARE)
+
+
+def tree_budget(max_threads: int, mib: int | None = None) -> int:
+    """The bytes of resident memory a run's whole process tree may hold, summed (the
+    server's supervisor watches it: RLIMIT_AS is per process, so 8 children could
+    hold 8 times a worker's): ``mib`` (the setting ``tree_memory_mib``) if given, else
+    what one worker's address space may be."""
+    if mib is not None:
+        return mib * MIB
+    return MEMORY_BASE + max_threads * MEMORY_PER_THREAD
 
 
 def _lower(kind: int, soft: int, hard: int | None = None) -> None:

@@ -159,8 +159,8 @@ class Worker:
         thread blocked for good, a child process's own threads included (a deadlock).
         Controlled mode: the running thread made no traced operation for a while — it
         blocks on something the scheduler cannot see (a socket, a plain ``_thread``
-        lock) or computes without end; unless it joins a live child process (which runs
-        free): then only the child's own deadlock ends the run."""
+        lock) or computes without end; unless it waits for live child processes (a
+        join, a pool's results: they run free): then only their deadlock ends the run."""
         last_seen, quiet_since = -1, time.monotonic()
         while not self._stopped.wait(WATCHDOG_INTERVAL):
             seen = self.recorder.recorded()
@@ -170,12 +170,13 @@ class Worker:
                 continue
             quiet = time.monotonic() - quiet_since
             if self.hook.controlled:
-                # A thread joining a child process waits for real, outside the schedule
-                # (children run free): no stall while the child lives, a deadlock if
-                # the child can never end.
+                # A thread waiting for child processes (a join, a pool's results) waits
+                # for real, outside the schedule (children run free): no stall while
+                # they live, a deadlock if they can never end — daemons or not (a
+                # pool's workers are), as a thread waits for them.
                 joined = processes.awaited(self.rt.threads)
                 if joined:
-                    stuck = _all_stuck(processes.child_lanes(joined))
+                    stuck = _all_stuck(processes.child_lanes(joined), awaited=True)
                     if stuck and quiet >= DEADLOCK_QUIET:
                         self.finish(Status.DEADLOCKED, _deadlock_message(stuck))
                 elif quiet >= CONTROLLED_STALL:
@@ -187,12 +188,12 @@ class Worker:
                 self.finish(Status.DEADLOCKED, _deadlock_message(stuck))
 
 
-def _all_stuck(threads: list[ThreadInfo]) -> list[ThreadInfo]:
+def _all_stuck(threads: list[ThreadInfo], awaited: bool = False) -> list[ThreadInfo]:
     """The live threads if every one is blocked with no timeout (a sleep or a timed wait
-    will end by itself), else an empty list."""
+    will end by itself), else an empty list.  ``awaited``: lanes a thread waits for."""
     live = [t for t in threads if t.state not in (DEAD, NEW)]
     # Daemon threads alone never keep a run going; they are cut off at the end.
-    if not live or all(t.daemon for t in live):
+    if not live or (not awaited and all(t.daemon for t in live)):
         return []
     for t in live:
         if t.state != BLOCKED or t.blocked_on is None:
