@@ -9,19 +9,21 @@ inside a loop is made so here, on the loop object itself (``steer``, called by
   (the loop's thread is Blocked in a ``sleep``; with nothing else to run the clock jumps
   to the deadline), so ``asyncio.sleep`` and timeouts expire in a fixed order;
 - **the choice of the next ready task** is a point of the scheduler
-  (``Scheduler.task_point``): when the loop is about to run a task step, the task steps
-  queued together at the head of its ready queue (no other callback between them) are
-  the candidates, and the run's policy picks one — seeded for ``random`` and ``pct``,
+  (``Scheduler.task_point``): when the loop is about to run a task step, every task
+  step in its ready queue — behind plain callbacks too — is a candidate, and the run's
+  policy picks one — seeded for ``random`` and ``pct``,
   in turn for ``round_robin``, the person for ``manual`` (the ``waiting`` message lists
   the task lanes) — or the replayed ``choices`` do.  A real choice goes into
   ``schedule``, so undo and exact reruns cover a loop's tasks as they do threads.  The
   candidates (at most ``max_threads``, the first in the queue) are told Runnable
-  (``wake``) when they are offered.  Other callbacks keep their FIFO order.
+  (``wake``) when they are offered.  Other callbacks keep their FIFO order and their
+  place: a task step picked from behind one runs before it (as if that task had been
+  ready earlier), one that was ahead of it still runs first.
 
 It uses a selector loop's private parts (``_ready``, ``_selector``), the same from 3.11
 to 3.13; a loop without them is left as it is.  Threads the loop starts
-(``to_thread``, ``run_in_executor(None, …)``) cannot be steered: in a controlled run
-they fail at once with a ``RuntimeError`` that says so.
+(``to_thread``, ``run_in_executor``) are traced threads of the run, and the loop's wait
+for their results a traced wait (``asyncio_threads.py``).
 """
 
 from __future__ import annotations
@@ -29,10 +31,10 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from app.instrument import runtime
+from app.instrument.asyncio_threads import Helpers
 from app.instrument.runtime import Runtime, ThreadInfo
 from app.instrument.scheduler import Scheduler
 
@@ -50,10 +52,10 @@ def steer(loop: asyncio.AbstractEventLoop, rt: Runtime, offer: Offer) -> bool:
     selector = getattr(loop, "_selector", None)
     if not isinstance(ready, deque) or selector is None or not isinstance(rt.hook, Scheduler):
         return False
-    loop.set_default_executor(_NoThreads())
+    helpers = Helpers(loop, rt)
     loop.time = runtime.now  # type: ignore[method-assign]
     loop._ready = _Ready(ready, rt, rt.hook, offer)  # type: ignore[attr-defined]
-    loop._selector = _Selector(selector, rt)  # type: ignore[attr-defined]
+    loop._selector = _Selector(selector, rt, helpers)  # type: ignore[attr-defined]
     return True
 
 
@@ -64,7 +66,7 @@ def _owner(handle: Any) -> Any:
 
 class _Ready(deque):  # type: ignore[type-arg]
     """The loop's ready queue: before the loop runs a task step, the scheduler picks
-    which of the task steps queued together at the head it is."""
+    which of the task steps in the queue it is (plain callbacks never move)."""
 
     def __init__(self, items: deque[Any], rt: Runtime, scheduler: Scheduler, offer: Offer):
         super().__init__(items)
@@ -90,8 +92,8 @@ class _Ready(deque):  # type: ignore[type-arg]
             if len(ready) == self.rt.max_threads:
                 break  # as many as a run may have threads: what a ``waiting`` may list
             info = self._offer(handle)
-            if info is None:
-                break
+            if info is None:  # a plain callback: it keeps its place, steps behind it are
+                continue  # offered too (no task was ready before it, only queued so)
             if info not in ready:  # one step of a task at a time; the first counts
                 ready.append(info)
                 at.append(i)
@@ -105,25 +107,13 @@ class _Ready(deque):  # type: ignore[type-arg]
             self.appendleft(handle)
 
 
-class _NoThreads(ThreadPoolExecutor):
-    """The loop's default executor in a controlled run: ``to_thread`` and
-    ``run_in_executor(None, …)`` would start threads the scheduler cannot steer, so they
-    fail at once, saying so (and why), instead of hanging the run."""
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError(
-            "asyncio.to_thread (the loop's default executor) cannot run in controlled mode: "
-            "its threads are the loop's own, which the scheduler does not steer. "
-            "Run this program in free mode."
-        )
-
-
 class _Selector:
     """The loop's selector, waiting in the run's virtual time."""
 
-    def __init__(self, real: Any, rt: Runtime) -> None:
+    def __init__(self, real: Any, rt: Runtime, helpers: Helpers) -> None:
         self._real = real
         self._rt = rt
+        self._helpers = helpers
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
@@ -133,7 +123,12 @@ class _Selector:
         if events or (timeout is not None and timeout <= 0):
             return events
         rt = self._rt
-        if timeout is None or runtime.current is not rt:
+        if runtime.current is not rt:
+            return self._real.select(timeout)
+        if self._helpers.busy():  # a thread's result, or the next timer, ends the wait
+            self._helpers.wait(None if timeout is None else max(timeout, _MIN_WAIT))
+            return self._real.select(0)
+        if timeout is None:
             return self._real.select(timeout)  # nothing due: only I/O can wake the loop
         rt.hook.sleep(rt, max(timeout, _MIN_WAIT), "sleep")
         return self._real.select(0)

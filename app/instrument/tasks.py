@@ -14,7 +14,9 @@ yield).  Each task is a lane of its own with the five thread states:
 - ``block`` (Blocked) each time it suspends on a future, on the ``await``'s line, with
   what it waits for by name: an ``asyncio.Lock``/``Semaphore``/``Event``/``Queue`` of
   the program (``asyncio_prims.py``), a task it awaits (``join``), the first pending
-  child of a ``gather``, a ``TaskGroup`` or an ``asyncio.wait``, a sleep;
+  child of a ``gather``, a ``TaskGroup`` or an ``asyncio.wait``, a sleep — and what
+  asyncio's own waits (``Condition``, ``wait_for``, ``as_completed``, ``timeout``) wait
+  for, read from the chain of awaits (``asyncio_waits.py``);
 - ``wake`` (Runnable) when that future is done (its callbacks run before the task's);
   in a controlled run, when its loop offers it to the scheduler as ready (``_offer``);
 - ``preempt`` (Runnable, ``yield: true``) for a bare yield (``await asyncio.sleep(0)``);
@@ -25,13 +27,14 @@ Every event of a task lane carries ``task: true``; its ``create`` also names the
 thread (``loop``) and the coroutine (``target``).  Only one coroutine of a loop runs at
 a time, so at most one task lane of a loop is Running at any instant.  The loop's
 thread keeps its own lane: a ``time.sleep`` in a coroutine is that thread's sleep while
-the task stays Running — every other task waits (``app/analysis/verdicts/loop_blocking.py``).
+the task stays Running — every other task waits (``app/analysis/loop_blocking.py``).
 
 In controlled mode the loop is also put under the run's virtual clock and scheduler
 (``asyncio_controlled.py``): which ready task runs next is a scheduling point (the
 policy, the replayed ``choices`` or the person picks, and the pick is in ``schedule``),
 a task is told Runnable (``wake``) when it is offered there, timers expire in virtual
-time, and ``to_thread`` is refused with a message saying why.
+time, and ``to_thread``'s threads are traced threads the scheduler steers
+(``asyncio_threads.py``).
 """
 
 from __future__ import annotations
@@ -45,13 +48,22 @@ import weakref
 from collections.abc import Callable, Generator
 from typing import Any
 
-from app.instrument import runtime
+from app.instrument import asyncio_waits, runtime
 from app.instrument.asyncio_controlled import steer
 from app.instrument.events import BLOCKED, DEAD, NEW, RUNNABLE, RUNNING, TIMED_OUT
 from app.instrument.program import PROGRAM_FILES
 from app.instrument.runtime import Runtime, ThreadInfo, raised_at
 
-__all__ = ["Lane", "Runner", "current_lane", "factory", "gather", "install_factory", "run"]
+__all__ = [
+    "Lane",
+    "Runner",
+    "current_lane",
+    "factory",
+    "gather",
+    "install_factory",
+    "lanes_of",
+    "run",
+]
 
 TASK = {"task": True}  # the detail every event of a task lane carries (never mutated)
 _DEFAULT_NAME = re.compile(r"Task-\d+")
@@ -84,7 +96,9 @@ class Lane:
             return self.info
         assert self.task is not None
         name = self.task.get_name()
-        if _DEFAULT_NAME.fullmatch(name):  # numbered per run, as a fresh process would
+        # "None": CPython 3.13.0's create_task names a factory's task after its
+        # ``name=None`` (so a task the program names "None" is numbered there too).
+        if _DEFAULT_NAME.fullmatch(name) or name == "None":  # numbered per run
             name = f"Task-{self.rt.count('Task')}"
             self.task.set_name(name)
         info = self.info = ThreadInfo(self.rt.unique(name), daemon=False)
@@ -138,6 +152,11 @@ def _await_line(coro: Any) -> int | None:
 def _lane_name(task: Any) -> str | None:
     lane = _lanes.get(task)
     return lane.name() if lane is not None else None
+
+
+def lanes_of(rt: Runtime) -> list[Any]:
+    """The tasks that are lanes of the run ``rt``, in the order they were made."""
+    return [task for task, lane in list(_lanes.items()) if lane.rt is rt]
 
 
 def join_mark(tasks: Any, key: str, **extra: Any) -> tuple[str, str | None, dict[str, Any]]:
@@ -219,12 +238,21 @@ class _Traced(collections.abc.Coroutine):  # type: ignore[type-arg]
         if yielded is None:  # a bare yield: ready again at once
             rt.emit("preempt", None, {"task": True, "yield": True}, RUNNABLE, info, line)
             return
-        reason, obj, detail = lane.mark() if lane.mark is not None else _describe(yielded)
+        reason, obj, detail = lane.mark() if lane.mark is not None else self._read(yielded)
+        if detail.get("timeout") is None and lane.task is not None:  # in ``asyncio.timeout``
+            left = asyncio_waits.timeout_left(lane.task, lane.task.get_loop())
+            detail = detail if left is None else {**detail, "timeout": left}
         info.blocked_on = (obj, reason, detail.get("timeout"))
         rt.emit("block", obj, {"reason": reason, **detail, **TASK}, BLOCKED, info, line)
         add = getattr(yielded, "add_done_callback", None)
         if add is not None and not lane.steered:  # a steered loop offers it: ``_offer``
             add(lambda _fut: self._woken(obj))
+
+    def _read(self, yielded: Any) -> tuple[str, str | None, dict[str, Any]]:
+        """What a suspend without a mark waits for: asyncio's own waits, read from the
+        chain of awaits (``asyncio_waits.py``), else the future it yielded."""
+        found = asyncio_waits.describe(self._coro, _lane_name, join_mark)
+        return found if found is not None else _describe(yielded)
 
     def _woken(self, obj: str | None) -> None:
         info, rt = self._lane.info, self._lane.rt

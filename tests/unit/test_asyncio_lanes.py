@@ -333,14 +333,68 @@ def test_controlled_mode_a_seed_orders_the_ready_tasks_in_virtual_time() -> None
     assert [e["detail"]["seconds"] for e in nap] == [30]
 
 
-@pytest.mark.timeout(30)
-def test_controlled_mode_refuses_to_thread_saying_why() -> None:
-    source = "import asyncio\nimport time\n\nasyncio.run(asyncio.to_thread(time.sleep, 0))\n"
-    events, done = run_worker(source, "prog.py", "controlled", seed=1)
-    assert done["status"] == "failed"
-    assert "cannot run in controlled mode" in done["message"]
-    assert "free mode" in done["message"]
-    assert check(events) == []
+OFFLOAD = """\
+import asyncio
+import threading
+import time
+
+lock = threading.Lock()
+total = 0
+
+
+def work(n):
+    global total
+    for _ in range(n):
+        with lock:
+            total += 1
+    time.sleep(0.1)
+    return n
+
+
+async def ticker():
+    global total
+    for _ in range(3):
+        await asyncio.sleep(0)
+        with lock:
+            total += 10
+
+
+async def offload():
+    return await asyncio.to_thread(work, 3)
+
+
+async def main():
+    done = await asyncio.gather(offload(), ticker())
+    loop = asyncio.get_running_loop()
+    print(done[0], await loop.run_in_executor(None, work, 1), total)
+
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.timeout(60)
+def test_controlled_mode_runs_to_thread_on_an_internal_thread_the_scheduler_steers() -> None:
+    logs = {}
+    for seed in (1, 2, 3, 4):
+        events, done = run_controlled(OFFLOAD, seed=seed)
+        assert outputs(events) == ["3 1 34"]
+        creates = {e["thread"]: e["detail"] for e in events if e["kind"] == "create"}
+        assert creates["asyncio_0"] == {"daemon": False, "target": "_worker", "internal": True}
+        waits = [e for e in events if e["kind"] == "block" and "to_thread" in e["detail"]]
+        assert [(e["thread"], e["detail"]["to_thread"]) for e in waits] == [("Task-2", "work")]
+        # The helper's steps are the scheduler's: picks between it and the loop's thread.
+        assert "asyncio_0" in done["facts"]["schedule"]
+        # Its sleeps took virtual time: 0.1 s each call.
+        assert 0.2 <= events[-1]["t"] < 0.3
+        logs[seed] = events
+    again, _ = run_controlled(OFFLOAD, seed=1)
+    assert [encode(e) for e in again] == [encode(e) for e in logs[1]]  # a seed repeats
+    orders = {
+        seed: tuple(e["thread"] for e in log if e["kind"] == "acquire" and e["obj"] == "lock")
+        for seed, log in logs.items()
+    }
+    assert len(set(orders.values())) > 1  # the seed decides the interleaving
 
 
 def test_only_the_program_gets_the_traced_asyncio() -> None:
@@ -452,7 +506,7 @@ def test_controlled_task_picks_are_in_the_schedule_and_replay_from_it() -> None:
     """The pick of the next ready task is a scheduler point: it is in ``schedule``, and
     a run given that schedule as ``choices`` (under another seed) is the same run, byte
     for byte — what undo and exact reruns rely on."""
-    for source, seed in ((TURNS, 1), (TURNS, 4), (MIXED, 2), (MIXED, 7)):
+    for source, seed in ((TURNS, 1), (TURNS, 4), (MIXED, 2), (MIXED, 7), (OFFLOAD, 3)):
         events, done = run_controlled(source, seed=seed)
         schedule = done["facts"]["schedule"]
         lanes = set(task_lanes(events))
