@@ -58,7 +58,10 @@ METHOD = (
     f"{HOOK} in the program's threads: the thread that runs a line "
     "holds the GIL; a hand-off is recorded when the holder changes"
 )
-RESOLUTION = "one line of the program's code"
+RESOLUTION = (
+    "one line of the program's code; a thread inside a call the lane cannot see into "
+    "(a pipe's or a socket's recv) counts as wanting the GIL until its next line"
+)
 
 
 def unavailable_reason() -> str | None:
