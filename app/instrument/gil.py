@@ -58,10 +58,15 @@ METHOD = (
     f"{HOOK} in the program's threads: the thread that runs a line "
     "holds the GIL; a hand-off is recorded when the holder changes"
 )
+METHOD_NO_GIL = (
+    "the run's own thread states, on a build without a GIL: every thread that is neither "
+    "blocked nor ended executes bytecode, so the lane lists them all"
+)
 RESOLUTION = (
     "one line of the program's code; a thread inside a call the lane cannot see into "
     "(a pipe's or a socket's recv) counts as wanting the GIL until its next line"
 )
+RESOLUTION_NO_GIL = "each traced wait (a lock, a sleep, a join…) and each thread's start and end"
 
 
 def unavailable_reason() -> str | None:
@@ -107,7 +112,8 @@ class GilHook(FreeHook):
         if why is not None:
             detail["unavailable"] = why
         else:
-            detail.update(method=METHOD, resolution=RESOLUTION)
+            detail.update(method=METHOD if self.with_gil else METHOD_NO_GIL)
+            detail.update(resolution=RESOLUTION if self.with_gil else RESOLUTION_NO_GIL)
             if MONITORING and self.with_gil:
                 self.monitor = GilMonitor(self, rt)
             if self.until is not None:

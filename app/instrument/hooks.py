@@ -51,6 +51,10 @@ class Hook(Protocol):
     def starting(self, rt: Runtime, info: ThreadInfo) -> None:
         """Called by the starting thread just before ``info``'s OS thread starts."""
 
+    def never_started(self, rt: Runtime, info: ThreadInfo) -> None:
+        """Called by the starting thread when the OS refused ``info``'s thread after
+        ``starting``: it will never begin."""
+
     def begin(self, rt: Runtime, info: ThreadInfo) -> None:
         """Called first thing in the new thread, before its target runs."""
 
@@ -111,6 +115,9 @@ class FreeHook:
         """The calling thread runs again after a wait."""
 
     def starting(self, rt: Runtime, info: ThreadInfo) -> None:
+        return None
+
+    def never_started(self, rt: Runtime, info: ThreadInfo) -> None:
         return None
 
     def begin(self, rt: Runtime, info: ThreadInfo) -> None:

@@ -149,6 +149,9 @@ class Scheduler:
         self.threads.append(info)
         self.live.append(info)
 
+    def never_started(self, rt: Runtime, info: ThreadInfo) -> None:
+        self.live.remove(info)  # never offered: it cannot take the baton
+
     def begin(self, rt: Runtime, info: ThreadInfo) -> None:
         if self.current is None:  # the main thread: it starts with the baton
             self.current = info

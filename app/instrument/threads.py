@@ -16,7 +16,7 @@ from typing import Any
 
 from app.instrument import runtime, uncaught
 from app.instrument.events import DEAD, NEW, RUNNABLE
-from app.instrument.runtime import RunOver
+from app.instrument.runtime import RunOver, Runtime
 
 __all__ = ["Thread"]
 
@@ -118,7 +118,22 @@ class Thread:
         )
         if rt is not None:
             self._info.extra["os_thread"] = self._os_thread  # a trial joins it at its end
-        self._os_thread.start()
+        try:
+            self._os_thread.start()
+        except BaseException as exc:  # the OS refused it: out of address space or tasks
+            self._started = False  # as in CPython: joining it says it never started
+            if rt is not None:
+                self._never_ran(rt, exc)
+            raise
+
+    def _never_ran(self, rt: Runtime, exc: BaseException) -> None:
+        """Its lane ends where it started (Runnable → Dead, with the error), and nobody
+        waits for a thread that never ran: the scheduler forgets it, its end is open."""
+        info = self._info
+        rt.hook.never_started(rt, info)
+        detail = {"error": f"{type(exc).__name__}: {exc}", "never_ran": True}
+        rt.emit("exit", state=DEAD, info=info, detail=detail)
+        info.ended.release()
 
     def run(self) -> None:
         try:
