@@ -3,6 +3,7 @@ where vulture cannot see it.  Never imported.  Each entry says who uses it; when
 goes, the entry goes, and the code too if nothing else needs it.
 """
 
+import asyncio
 from types import FrameType
 
 from app.api.answers import RunList, ShareInfo, Stepped
@@ -43,3 +44,4 @@ _rewritten_code_calls = (  # the program's code calls them once rewrite.py has r
     *(Access.ir, Access.iw, Access.idel, Access.iref, Access.mc),
 )
 _ast_dispatch = (Rewriter.visit_AnnAssign, Rewriter.visit_NamedExpr, Rewriter.visit_match_case)
+_loop_api = asyncio.AbstractEventLoop.shutdown_default_executor  # asyncio_threads.py sets it

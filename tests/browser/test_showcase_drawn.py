@@ -50,7 +50,8 @@ def test_concurrency_models_timeline(page: Any, live_url: str, shot: Any) -> Non
     }"""
     before = canvas.evaluate(pinned_row)
     scroller.evaluate("el => { el.scrollTop = el.scrollHeight; }")
-    page.wait_for_timeout(300)  # a scroll event, then a frame
+    # Drawn again for the scroll: the timeline says how many lanes are now above.
+    expect(scroller).not_to_have_attribute("data-lanes-above", "0")
     assert scroller.evaluate("el => el.scrollTop") > 40
     assert canvas.evaluate(pinned_row) == before  # the GIL lane, drawn where it is in sight
     shot(page, "showcase-concurrency-models-scrolled")

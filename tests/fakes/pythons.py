@@ -8,6 +8,17 @@ import shutil
 import subprocess
 
 
+def ask(python: str, code: str) -> str | None:
+    """What ``python -I -c code`` prints (stripped), or None if it cannot run."""
+    try:
+        done = subprocess.run(
+            [python, "-I", "-c", code], capture_output=True, text=True, timeout=20, check=True
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip()
+
+
 def free_threaded() -> str | None:
     """A free-threaded interpreter with its GIL off: the one named by
     ``THREADLAB_FREE_THREADED_PYTHON``, else ``python3.14t`` or ``python3.13t`` on PATH,
@@ -18,17 +29,5 @@ def free_threaded() -> str | None:
         shutil.which("python3.13t"),
         "/opt/py313t/bin/python3.13t",
     ]
-    for python in filter(None, candidates):
-        try:
-            done = subprocess.run(
-                [python, "-I", "-c", "import sys; print(sys._is_gil_enabled())"],
-                capture_output=True,
-                text=True,
-                timeout=20,
-                check=True,
-            )
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if done.stdout.strip() == "False":
-            return python
-    return None
+    gil_off = "import sys; print(sys._is_gil_enabled())"
+    return next((p for p in filter(None, candidates) if ask(p, gil_off) == "False"), None)

@@ -136,6 +136,15 @@ class Server:
 STARTED: list[tuple[Server, dict[str, Any]]] = []
 
 
+def run_to_end(server: Server, **body: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """POST ``body`` as a run, wait for its end: (its state, its events without the end)."""
+    answer = server.http.post("/api/runs", json=body)
+    assert answer.status_code == 201, answer.text
+    STARTED.append((server, answer.json()))
+    state = server.wait_ended(answer.json()["id"])
+    return state, [f.json for f in server.events(state["id"]) if f.event != "end"]
+
+
 @pytest.fixture(autouse=True)
 def _tidy_runs() -> Iterator[None]:
     """Every test leaves the shared servers' worker slots free for the next one."""

@@ -17,7 +17,8 @@ import pytest
 
 from app.analysis.history import check
 from tests.fakes.pythons import free_threaded
-from tests.integration.conftest import STARTED, Server, serve
+from tests.integration.conftest import Server, serve
+from tests.integration.conftest import run_to_end as run
 
 PYTHON = free_threaded()
 
@@ -51,14 +52,6 @@ def nogil(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     assert PYTHON is not None
     with serve(tmp_path_factory.mktemp("nogil"), THREADLAB_WORKER_PYTHON=PYTHON) as running:
         yield running
-
-
-def run(server: Server, **body: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    answer = server.http.post("/api/runs", json=body)
-    assert answer.status_code == 201, answer.text
-    STARTED.append((server, answer.json()))
-    state = server.wait_ended(answer.json()["id"])
-    return state, [f.json for f in server.events(state["id"]) if f.event != "end"]
 
 
 def most_at_once(events: list[dict[str, Any]]) -> int:

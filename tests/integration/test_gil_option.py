@@ -5,11 +5,10 @@ refused (there the scheduler's baton is the lane); a GIL scenario keeps its own 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.integration.conftest import STARTED, Server
+from tests.integration.conftest import run_to_end as run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -30,15 +29,6 @@ def main():
     for w in workers:
         w.join()
 """
-
-
-def run(server: Server, **body: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    answer = server.http.post("/api/runs", json=body)
-    assert answer.status_code == 201, answer.text
-    STARTED.append((server, answer.json()))
-    state = server.wait_ended(answer.json()["id"])
-    events = [f.json for f in server.events(state["id"]) if f.event != "end"]
-    return state, events
 
 
 def test_a_free_program_with_gil_lane_has_gil_events_and_keeps_the_option(

@@ -14,7 +14,8 @@ import pytest
 
 from app.runs.process import tree_memory
 from tests.fakes.procs import wait_until
-from tests.integration.conftest import STARTED, Server, serve
+from tests.integration.conftest import Server, serve
+from tests.integration.test_processes_sandboxed import run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
@@ -66,15 +67,6 @@ def budgeted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     }
     with serve(tmp, **env) as server:
         yield server
-
-
-def run(server: Server, source: str) -> tuple[dict[str, object], list[dict[str, object]]]:
-    answer = server.http.post("/api/runs", json={"source": source, "mode": "free"})
-    assert answer.status_code == 201, answer.text
-    STARTED.append((server, answer.json()))
-    state = server.wait_ended(answer.json()["id"])
-    events = [f.json for f in server.events(answer.json()["id"]) if f.id is not None]
-    return state, events
 
 
 def test_children_that_together_pass_the_budget_end_the_run(budgeted: Server) -> None:

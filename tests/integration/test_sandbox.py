@@ -152,10 +152,15 @@ def test_killing_its_parent_harms_nobody(box: Box) -> None:
     box.assert_unharmed()
 
 
-def test_a_fork_bomb_is_stopped_at_the_wall_time(box: Box) -> None:
+def test_a_fork_bomb_is_stopped_by_its_memory_or_its_wall_time(box: Box) -> None:
     state = box.run("fork_bomb")
-    assert state["status"] == "timed_out"
-    assert f"wall-time limit of {WALL_TIME} s" in state["message"]
+    # Its copies' resident memory, summed, usually passes the run's budget first (the
+    # supervisor watches the tree); on a slow machine the wall time comes first.
+    if state["status"] == "failed":
+        assert "stopped at its memory limit" in state["message"], state
+    else:
+        assert state["status"] == "timed_out", state
+        assert f"wall-time limit of {WALL_TIME} s" in state["message"]
     box.assert_unharmed()
 
 

@@ -9,31 +9,21 @@ from __future__ import annotations
 
 import os
 import platform
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.integration.conftest import STARTED, Server, serve
+from tests.fakes.pythons import ask
+from tests.integration.conftest import Server, serve
+from tests.integration.conftest import run_to_end as run
 
 OTHER = "/usr/bin/python3"
 
 
 def _version(python: str) -> str | None:
-    try:
-        done = subprocess.run(
-            [python, "-I", "-c", "import platform; print(platform.python_version())"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip()
+    return ask(python, "import platform; print(platform.python_version())")
 
 
 VERSION = _version(OTHER)
@@ -71,14 +61,6 @@ def main():
 def other(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with serve(tmp_path_factory.mktemp("other"), THREADLAB_WORKER_PYTHON=OTHER) as running:
         yield running
-
-
-def run(server: Server, **body: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    answer = server.http.post("/api/runs", json=body)
-    assert answer.status_code == 201, answer.text
-    STARTED.append((server, answer.json()))
-    state = server.wait_ended(answer.json()["id"])
-    return state, [f.json for f in server.events(state["id"]) if f.event != "end"]
 
 
 def test_the_other_interpreter_is_not_the_servers() -> None:

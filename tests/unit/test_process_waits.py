@@ -16,7 +16,7 @@ import pytest
 from app.analysis.history import check
 from app.instrument.events import Event
 from tests.fakes.procs import is_running, wait_until
-from tests.unit.test_process_lanes import SHORT_STALL, run_with_short_stall
+from tests.unit.test_process_lanes import CHILD_DEADLOCK, SHORT_STALL, run_with_short_stall
 from tests.unit.test_program import run_worker
 
 pytestmark = pytest.mark.timeout(90)
@@ -92,34 +92,13 @@ def main():
 )
 
 # A pool's only worker deadlocks inside its task: the wait for it can never end.
-DEADLOCKED_WORKER = """\
-import multiprocessing
-import threading
-import time
-
-a = threading.Lock()
-b = threading.Lock()
-
-
-def one(first, second):
-    with first:
-        time.sleep(0.1)
-        with second:
-            pass
-
-
-def crossed():
-    threads = [threading.Thread(target=one, args=pair) for pair in ((a, b), (b, a))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-
-def main():
+DEADLOCKED_WORKER = (
+    CHILD_DEADLOCK.partition("def main():")[0]  # two threads taking two locks crosswise
+    + """def main():
     with multiprocessing.Pool(1) as pool:
         pool.apply(crossed)
 """
+)
 
 SPINS_MEANWHILE = (
     PREAMBLE

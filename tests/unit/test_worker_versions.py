@@ -10,7 +10,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import subprocess
 import sys
 from typing import Any
 
@@ -18,6 +17,7 @@ import pytest
 
 from app.analysis.history import check
 from tests.fakes.procs import converse
+from tests.fakes.pythons import ask
 from tests.unit.test_gil_lane import holding
 
 pytestmark = pytest.mark.timeout(120)
@@ -42,17 +42,7 @@ def _interpreters() -> dict[str, str]:
 
 
 def _version(python: str) -> str | None:
-    try:
-        done = subprocess.run(
-            [python, "-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            timeout=20,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip()
+    return ask(python, "import sys; print('%d.%d' % sys.version_info[:2])")
 
 
 PYTHONS = _interpreters()
