@@ -75,6 +75,8 @@ def test_stepping_tasks_by_hand_runs_one_task_at_a_time(
 
     # The first choice: the three tasks, queued together on the loop, are the runnable.
     expect(buttons).to_have_text([f"{i}Step {t}" for i, t in enumerate(TASKS, 1)])
+    prompt = manual.locator("[data-role=step-prompt]")
+    expect(prompt).to_have_text("Pick the task that runs next:")  # tasks, not threads
     picks: list[str] = []
     while (offered := page.wait_for_function(NEXT_CHOICE).json_value()) is not True:
         choice = offered[-1]  # the last offered: never what the loop would run first
@@ -94,6 +96,8 @@ def test_stepping_tasks_by_hand_runs_one_task_at_a_time(
     # Played back one event at a time: at most one task Running, in the picked order.
     page.keyboard.press("Home")
     expect(stage).to_have_attribute("data-played", "0")
+    # Scrubbed back to before the end, the panel still knows the run is over.
+    expect(prompt).to_have_text(f"The run is over after {len(picks)} picks.")
     ran: list[str] = []
     for seq in range(1, len(log) + 1):
         page.keyboard.press("ArrowRight")

@@ -43,3 +43,9 @@ test("an unknown kind still reads", () => {
   const e = { seq: 1, t: 0, kind: "teleport", thread: "T1", state: null, obj: "x", line: null, detail: {} };
   assert.equal(sentence(e), "T1: teleport x");
 });
+
+test("a task that yields its loop lets another task run, not another thread", () => {
+  const ev = (detail) => ({ seq: 9, t: 0, kind: "preempt", thread: "cat", state: "Runnable", obj: null, line: 7, detail });
+  assert.equal(sentence(ev({ task: true, yield: true, loop: "MainThread" })), "cat was switched out — another task runs");
+  assert.equal(sentence(ev({})), "cat was switched out — another thread runs");
+});

@@ -19,6 +19,7 @@ import { h, setText } from "../ui/dom.js";
 import { threadColour } from "../ui/palette.js";
 
 /** @typedef {import("../model/reducer.js").RunState} RunState */
+/** @typedef {import("../model/reducer.js").RunEnd} RunEnd */
 /** @typedef {import("../net/stream.js").Waiting} Waiting */
 
 /**
@@ -78,6 +79,8 @@ export class ManualControls {
     this.busy = false;
     /** @type {RunState | null} */
     this.state = null;
+    /** @type {RunEnd | null} the run's end once seen: a replay scrubbed back keeps it */
+    this.over = null;
     this.buttons.addEventListener("click", (event) => {
       const button = /** @type {HTMLElement} */ (event.target).closest("[data-thread]");
       if (button instanceof HTMLButtonElement) void this.step(button.dataset.thread ?? "");
@@ -92,6 +95,7 @@ export class ManualControls {
     this.picks = run ? [...run.prefix] : [];
     this.busy = false;
     this.expecting = false;
+    this.over = null;
     clearTimeout(this.timer);
     this.root.hidden = run === null;
     setText(this.note, "");
@@ -168,7 +172,11 @@ export class ManualControls {
     if (!this.run || state === this.state) return;
     const ended = state.end !== null && this.state?.end !== state.end;
     this.state = state;
-    if (ended) this.runnable = [];
+    if (ended) {
+      this.runnable = [];
+      this.over = state.end;
+      this.busy = false;
+    }
     this.draw();
   }
 
@@ -176,7 +184,8 @@ export class ManualControls {
     const run = this.run;
     if (!run) return;
     const state = this.state;
-    const ended = state?.end ?? null;
+    // The run's end, even where the replay is scrubbed back to before it.
+    const ended = state?.end ?? this.over;
     const picks = ended?.schedule?.length ?? this.picks.length;
     this.undo.disabled = picks === 0 || !run.token;
     if (run.goal) {
@@ -201,7 +210,13 @@ export class ManualControls {
       this.buttons.replaceChildren();
       return;
     }
-    setText(this.prompt, run.token ? "Pick the thread that runs next:" : "The run's creator picks the thread that runs next:");
+    // An event loop's ready tasks are picked here too (their lanes carry `loop`).
+    const what = this.runnable.every((name) => typeof state?.threads[name]?.loop === "string")
+      ? "task"
+      : this.runnable.some((name) => typeof state?.threads[name]?.loop === "string")
+        ? "thread or task"
+        : "thread";
+    setText(this.prompt, run.token ? `Pick the ${what} that runs next:` : `The run's creator picks the ${what} that runs next:`);
     this.buttons.replaceChildren(...this.runnable.map((name, i) => {
       const index = state?.threads[name]?.index ?? i;
       const key = i < 9 ? `${i + 1}` : "";

@@ -48,10 +48,12 @@ const SAY = {
       : `${who} was created${d.target ? ` to run ${d.target}()` : ""}${d.daemon ? " (a daemon)" : ""}`,
   start: (who) => `${who} was started: it may run now`,
   run: (who) => `${who} runs`,
-  preempt: (who, _o, d, e) =>
-    typeof d.op === "string"
-      ? `${who} stopped before ${d.op}${e.line ? ` on line ${e.line}` : ""} — another thread runs`
-      : `${who} was switched out — another thread runs`,
+  preempt: (who, _o, d, e) => {
+    const next = d.task ? "another task runs" : "another thread runs"; // a task yields its loop
+    return typeof d.op === "string"
+      ? `${who} stopped before ${d.op}${e.line ? ` on line ${e.line}` : ""} — ${next}`
+      : `${who} was switched out — ${next}`;
+  },
   block: (who, obj, d) => {
     switch (d.reason) {
       case "join": return `${who} waits for ${obj} to finish`;
