@@ -23,48 +23,16 @@ from __future__ import annotations
 
 import asyncio
 from _thread import allocate_lock
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor as RealPool
-from contextlib import contextmanager
 from typing import Any
 
 from app.instrument.executor import ThreadPoolExecutor
-from app.instrument.runtime import INTERNAL_THREADS, Runtime
+from app.instrument.runtime import Runtime
 
 __all__ = ["Helpers"]
 
 _PREFIX = "asyncio"  # CPython's default executor: threads asyncio_0, asyncio_1…
-
-
-class _Pool(ThreadPoolExecutor):
-    """The traced pool, its threads' ``create`` marked ``internal: true``."""
-
-    def __init__(self, rt: Runtime) -> None:
-        super().__init__(thread_name_prefix=_PREFIX)
-        self._rt = rt
-
-    def _adjust_thread_count(self) -> Any:
-        # Where the pool makes a thread (its create is recorded there, under the pool's
-        # mutex: no scheduling point, so no other thread's create can pass through).
-        with _internal_creates(self._rt):
-            return super()._adjust_thread_count()
-
-
-@contextmanager
-def _internal_creates(rt: Runtime) -> Iterator[None]:
-    real = rt.emit
-
-    def emit(kind: str, obj: str | None = None, detail: Any = None, *args: Any, **kw: Any) -> None:
-        info = kw.get("info")
-        if kind == "create" and info is not None and info.name.startswith(INTERNAL_THREADS):
-            detail = {**(detail or {}), "internal": True}
-        real(kind, obj, detail, *args, **kw)
-
-    rt.emit = emit  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        del rt.emit  # the class's method again
 
 
 class Helpers(RealPool):
@@ -75,7 +43,9 @@ class Helpers(RealPool):
     def __init__(self, loop: asyncio.AbstractEventLoop, rt: Runtime) -> None:
         super().__init__(max_workers=1)
         self._rt = rt
-        self._pool: _Pool | None = None  # made at the first job: no events before
+        # Made at the first job (no events before); its threads named as asyncio names
+        # them (asyncio_0…), which threads.py marks ``internal: true``.
+        self._pool: ThreadPoolExecutor | None = None
         self._pending: list[asyncio.Future[Any]] = []  # results the loop still awaits
         self._wake = allocate_lock()  # released by a call from another thread
         self._wake.acquire()
@@ -88,7 +58,7 @@ class Helpers(RealPool):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         if self._pool is None:
-            self._pool = _Pool(self._rt)
+            self._pool = ThreadPoolExecutor(thread_name_prefix=_PREFIX)
         return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:

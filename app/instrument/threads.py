@@ -16,7 +16,7 @@ from typing import Any
 
 from app.instrument import runtime, uncaught
 from app.instrument.events import DEAD, NEW, RUNNABLE
-from app.instrument.runtime import RunOver, Runtime
+from app.instrument.runtime import INTERNAL_THREADS, RunOver, Runtime
 
 __all__ = ["Thread"]
 
@@ -66,6 +66,8 @@ class Thread:
             detail: dict[str, Any] = {"daemon": daemon}
             if target is not None:
                 detail["target"] = getattr(target, "__name__", repr(target))
+            if name.startswith(INTERNAL_THREADS):  # named as a library names its own
+                detail["internal"] = True  # (a controlled run's asyncio_0: to_thread's pool)
             rt.emit("create", detail=detail, state=NEW, info=self._info)
         else:
             # The standard "Thread-N (target)": threading names a thread after its target.
