@@ -23,6 +23,7 @@ from concurrent.futures._base import (
     FIRST_EXCEPTION,
     DoneAndNotDoneFutures,
 )
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from app.instrument import runtime
@@ -182,12 +183,42 @@ def _pair(done: set[Future[_T]], not_done: set[Future[_T]]) -> DoneAndNotDoneFut
     return DoneAndNotDoneFutures(cast("set[_base.Future[_T]]", done), cast(Any, not_done))
 
 
+def _outside(futures: set[Future[Any]]) -> list[Any]:
+    """In a controlled run, the waits for these futures if they complete outside the
+    schedule (a process executor's: ``waiting_outside``, which makes a context that
+    marks the wait for its children); empty if none does.  Refused if only some do: one wait
+    cannot both wait for real and be scheduled."""
+    rt = runtime.current
+    if rt is None or not rt.controlled:
+        return []
+    outside = [f.waiting_outside for f in futures if hasattr(f, "waiting_outside")]
+    if outside and len(outside) < len(futures):
+        raise RuntimeError(
+            "concurrent.futures.wait and as_completed cannot wait for a "
+            "ProcessPoolExecutor's futures together with threads' futures under the "
+            "controlled scheduler: wait for each group on its own, or run in free mode."
+        )
+    return outside
+
+
+@contextmanager
+def _all(outside: list[Any]) -> Iterator[None]:
+    with ExitStack() as stack:
+        for waiting in outside:
+            stack.enter_context(waiting())  # a fresh context each time: entered once
+        yield
+
+
 def wait(
     fs: Iterable[Future[_T]], timeout: float | None = None, return_when: str = ALL_COMPLETED
 ) -> DoneAndNotDoneFutures[_T]:
     """``concurrent.futures.wait``: (done, not_done) once ``return_when`` holds or
     ``timeout`` has passed."""
     futures = set(fs)
+    outside = _outside(futures)
+    if outside:  # children run free: wait for them for real (in real time)
+        with _all(outside):
+            return _base.wait(futures, timeout, return_when)
     rt = runtime.current
     point(rt)
     with _AcquireFutures(futures):
@@ -218,8 +249,12 @@ def wait(
 def as_completed(fs: Iterable[Future[_T]], timeout: float | None = None) -> Iterator[Future[_T]]:
     """``concurrent.futures.as_completed``: each future as it completes (those already
     done first); TimeoutError once ``timeout`` has passed with some still pending."""
-    end_time = None if timeout is None else timeout + runtime.now()
     futures = set(fs)
+    outside = _outside(futures)
+    if outside:  # children run free: each next one waited for for real
+        yield from _as_completed_outside(futures, timeout, outside)
+        return
+    end_time = None if timeout is None else timeout + runtime.now()
     total_futures = len(futures)
     rt = runtime.current
     point(rt)
@@ -248,6 +283,19 @@ def as_completed(fs: Iterable[Future[_T]], timeout: float | None = None) -> Iter
             yield from _yield_finished(finished, waiter, (futures, pending))
     finally:
         _uninstall(futures, waiter)
+
+
+def _as_completed_outside(
+    futures: set[Future[_T]], timeout: float | None, outside: list[Any]
+) -> Iterator[Future[_T]]:
+    # Marked as waiting for the children only while it waits, not between two yields.
+    found = _base.as_completed(futures, timeout)
+    while True:
+        with _all(outside):
+            future = next(found, None)
+        if future is None:
+            return
+        yield cast("Future[_T]", future)
 
 
 def _yield_finished(

@@ -339,15 +339,12 @@ class _AwaitedFuture(Future):  # type: ignore[type-arg]
 
     @property
     def _mon(self) -> threading.Condition:
-        rt = runtime.current
-        if rt is not None and rt.controlled:
-            # The scheduler would park the waiter with nothing it can see to wake it.
-            raise RuntimeError(
-                "concurrent.futures.wait and as_completed cannot wait for a "
-                "ProcessPoolExecutor's futures under the controlled scheduler yet: "
-                "call each future's result(), or run in free mode."
-            )
         return self._condition  # its ``mutex`` is itself (``submit``)
+
+    def waiting_outside(self) -> Any:
+        """A controlled run's wait for it is a real one, for the executor's workers:
+        a context marking that wait (completion.py waits for real inside it)."""
+        return awaiting(self._tl_processes.values())
 
     @property
     def _watchers(self) -> list[Any]:

@@ -305,9 +305,48 @@ def test_wait_and_as_completed_take_a_process_executors_futures() -> None:
     assert any(lane.startswith("SpawnProcess-") for lane in process_lanes(events))
 
 
-def test_wait_on_process_futures_is_refused_in_a_controlled_run_with_a_clear_message() -> None:
-    # The scheduler would park the waiter with nothing it sees to wake it: refused.
-    _events, done = run_with_short_stall(COMPLETION, "completion.py")
+SLOW_COMPLETION = (
+    PREAMBLE
+    + """
+
+def main():
+    with concurrent.futures.ProcessPoolExecutor(2) as executor:
+        futures = [executor.submit(busy, x) for x in range(3)]
+        done, _ = concurrent.futures.wait(futures)
+        print("wait", sorted(f.result() for f in done))
+        more = [executor.submit(busy, x) for x in (3, 4)]
+        print("as_completed", sorted(f.result() for f in concurrent.futures.as_completed(more)))
+"""
+)
+
+
+def test_wait_and_as_completed_on_process_futures_wait_for_the_children() -> None:
+    # In a controlled run they wait for real (children run free), seen as waits for the
+    # children: no stall while they compute past the stall limit.
+    events, done = run_with_short_stall(SLOW_COMPLETION, "completion.py")
+    assert done["status"] == "finished", done["message"]
+    assert printed(events) == ["wait [0, 1, 4]", "as_completed [9, 16]"]
+    assert check(events) == []
+
+
+MIXED = """import concurrent.futures
+
+
+def square(x):
+    return x * x
+
+
+def main():
+    with concurrent.futures.ProcessPoolExecutor(1) as processes:
+        with concurrent.futures.ThreadPoolExecutor(1) as threads:
+            both = [processes.submit(square, 2), threads.submit(square, 3)]
+            concurrent.futures.wait(both)
+"""
+
+
+def test_waiting_on_process_and_thread_futures_together_is_refused_clearly() -> None:
+    # The scheduler cannot wait for real and schedule a thread in one wait: refused.
+    _events, done = run_with_short_stall(MIXED, "mixed.py")
     assert done["status"] == "failed"
-    refused = "cannot wait for a ProcessPoolExecutor's futures under the controlled"
+    refused = "cannot wait for a ProcessPoolExecutor's futures together with"
     assert refused in done["message"]
