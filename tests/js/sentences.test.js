@@ -49,3 +49,9 @@ test("a task that yields its loop lets another task run, not another thread", ()
   assert.equal(sentence(ev({ task: true, yield: true, loop: "MainThread" })), "cat was switched out — another task runs");
   assert.equal(sentence(ev({})), "cat was switched out — another thread runs");
 });
+
+test("a join on a child process's MainThread waits for the process", () => {
+  const ev = { seq: 5, t: 0, kind: "block", thread: "MainThread", state: "Blocked", obj: "Process-1/MainThread", line: 9, detail: { reason: "join" } };
+  assert.equal(sentence(ev), "MainThread waits for process Process-1 to finish");
+  assert.equal(sentence({ ...ev, obj: "Process-1/Thread-2" }), "MainThread waits for Process-1/Thread-2 to finish");
+});

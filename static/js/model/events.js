@@ -89,6 +89,17 @@ export function processOf(lane) {
 }
 
 /**
+ * What a join waits for, as a student names it: a child process's MainThread lane is
+ * the process ("process Process-1"), any other lane itself.
+ * @param {string} lane
+ * @returns {string}
+ */
+export function joined(lane) {
+  const process = processOf(lane);
+  return process !== null && lane === `${process}${PROCESS_SEPARATOR}MainThread` ? `process ${process}` : lane;
+}
+
+/**
  * Every kind by its own name, for a module that names one the run contract also
  * spells: `KIND.deadlock`.
  * @type {Readonly<Record<string, string>>}

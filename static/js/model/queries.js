@@ -7,6 +7,7 @@
 
 import { Goal, Status } from "./contract.js";
 import { formatValue } from "./format.js";
+import { joined } from "./events.js";
 
 /** @typedef {import("./reducer.js").RunState} RunState */
 /** @typedef {import("./reducer.js").RunEnd} RunEnd */
@@ -53,7 +54,7 @@ export function waitText(state, name) {
   }
   const wait = waitsFor(state, name);
   if (!wait) return reason ? `waiting (${reason})` : "waiting";
-  if (wait.isThread) return `waits for ${wait.obj} to finish`;
+  if (wait.isThread) return `waits for ${joined(wait.obj)} to finish`;
   const r = state.resources[wait.obj];
   const held = wait.heldBy.length ? `, held by ${wait.heldBy.join(", ")}` : "";
   switch (r?.type) {

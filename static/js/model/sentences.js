@@ -8,6 +8,7 @@
 
 import { Status, statusLabel } from "./contract.js";
 import { formatValue } from "./format.js";
+import { joined } from "./events.js";
 
 /** @typedef {import("./events.js").Event} Event */
 
@@ -56,7 +57,7 @@ const SAY = {
   },
   block: (who, obj, d) => {
     switch (d.reason) {
-      case "join": return `${who} waits for ${obj} to finish`;
+      case "join": return `${who} waits for ${joined(obj)} to finish`;
       case "sleep": return `${who} sleeps${d.seconds !== undefined ? ` ${seconds(d.seconds)}` : ""}`;
       case "io": return `${who} waits for I/O`;
       case "put": return `${who} blocks: ${obj} is full`;
