@@ -18,6 +18,24 @@ LANE_Y = 14  # the GIL lane: TOP (4) + half its height (20), views/gillane.js
 FIRST_THREAD_Y = 24 + 15  # below it, the middle of the first thread's lane
 
 
+def row_colours(canvas: Any, y: int) -> int:
+    """How many colours the canvas's row at ``y`` has, right of the lane labels."""
+    return int(
+        canvas.evaluate(
+            """(c, y) => {
+            const dpr = c.width / c.clientWidth;
+            const row = c.getContext("2d").getImageData(0, Math.round(y * dpr), c.width, 1).data;
+            const seen = new Set();
+            for (let i = Math.round(120 * dpr) * 4; i < row.length; i += 4) {
+                seen.add(`${row[i]},${row[i + 1]},${row[i + 2]}`);
+            }
+            return seen.size;
+        }""",
+            y,
+        )
+    )
+
+
 def test_gil_lane_is_drawn_and_its_tooltip_reads(page: Any, live_url: str, shot: Any) -> None:
     run_id = start(page, "gil-io", requests=3, latency=0.05)
     log = events(live_url, run_id)
@@ -28,18 +46,7 @@ def test_gil_lane_is_drawn_and_its_tooltip_reads(page: Any, live_url: str, shot:
     canvas = page.locator(".timeline-card canvas").first
     canvas.scroll_into_view_if_needed()
     # Drawn: the lane's row has the colours of the threads that held the GIL.
-    colours = canvas.evaluate(
-        """(c, y) => {
-            const dpr = c.width / c.clientWidth;
-            const row = c.getContext("2d").getImageData(0, Math.round(y * dpr), c.width, 1).data;
-            const seen = new Set();
-            for (let i = Math.round(120 * dpr) * 4; i < row.length; i += 4) {
-                seen.add(`${row[i]},${row[i + 1]},${row[i + 2]}`);
-            }
-            return seen.size;
-        }""",
-        LANE_Y,
-    )
+    colours = row_colours(canvas, LANE_Y)
     assert colours >= 2
     box = canvas.bounding_box()
     tip = page.locator(".timeline-tip")

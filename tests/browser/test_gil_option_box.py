@@ -13,8 +13,9 @@ import pytest
 
 from tests.browser.lazy import expect
 from tests.browser.test_code_page import _open, set_program, wait_ended
-from tests.browser.test_gil_lane_drawn import LANE_Y
+from tests.browser.test_gil_lane_drawn import LANE_Y, row_colours
 from tests.browser.test_visualizer import events
+from tests.fakes.spinners import spinners
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -25,23 +26,7 @@ def page(browser: Any, live_url: str) -> Iterator[Any]:
     yield from _open(browser, live_url)
 
 
-SPIN = """\
-import threading
-
-
-def spin():
-    n = 40_000
-    while n > 0:
-        n -= 1
-
-
-def main():
-    workers = [threading.Thread(target=spin, name=f"S{i}") for i in range(2)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-"""
+SPIN = spinners(40_000)
 
 
 def test_ticking_the_box_on_code_draws_the_gil_lane(page: Any, live_url: str, shot: Any) -> None:
@@ -66,18 +51,7 @@ def test_ticking_the_box_on_code_draws_the_gil_lane(page: Any, live_url: str, sh
     expect(page.locator("[data-role=gil-note]")).to_contain_text("Measured in the worker")
     canvas = page.locator(".timeline-card canvas").first
     canvas.scroll_into_view_if_needed()
-    colours = canvas.evaluate(
-        """(c, y) => {
-            const dpr = c.width / c.clientWidth;
-            const row = c.getContext("2d").getImageData(0, Math.round(y * dpr), c.width, 1).data;
-            const seen = new Set();
-            for (let i = Math.round(120 * dpr) * 4; i < row.length; i += 4) {
-                seen.add(`${row[i]},${row[i + 1]},${row[i + 2]}`);
-            }
-            return seen.size;
-        }""",
-        LANE_Y,
-    )
+    colours = row_colours(canvas, LANE_Y)
     assert colours >= 2
     expect(page.locator(".run-facts").first).to_contain_text("GIL lane measured")
     shot(page, "gil-lane-own-code")

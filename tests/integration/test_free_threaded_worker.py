@@ -17,6 +17,7 @@ import pytest
 
 from app.analysis.history import check
 from tests.fakes.pythons import free_threaded
+from tests.fakes.spinners import spinners
 from tests.integration.conftest import Server, serve
 from tests.integration.conftest import run_to_end as run
 
@@ -28,23 +29,7 @@ pytestmark = [
     pytest.mark.skipif(PYTHON is None, reason="no free-threaded CPython on this machine"),
 ]
 
-TWO_SPINNERS = """\
-import threading
-
-
-def spin():
-    n = 300_000
-    while n > 0:
-        n -= 1
-
-
-def main():
-    workers = [threading.Thread(target=spin, name=f"S{i}") for i in range(2)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-"""
+TWO_SPINNERS = spinners(300_000)
 
 
 @pytest.fixture(scope="module")

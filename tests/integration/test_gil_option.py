@@ -7,28 +7,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fakes.spinners import spinners
 from tests.integration.conftest import STARTED, Server
 from tests.integration.conftest import run_to_end as run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
-SPIN = """\
-import threading
-
-
-def spin():
-    n = 30_000
-    while n > 0:
-        n -= 1
-
-
-def main():
-    workers = [threading.Thread(target=spin, name=f"S{i}") for i in range(2)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-"""
+SPIN = spinners(30_000)
 
 
 def test_a_free_program_with_gil_lane_has_gil_events_and_keeps_the_option(

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.pythons import ask
+from tests.fakes.spinners import spinners
 from tests.integration.conftest import Server, serve
 from tests.integration.conftest import run_to_end as run
 
@@ -36,25 +37,9 @@ pytestmark = [
     ),
 ]
 
-SPIN = """\
-import sys
-import threading
-
-
-def spin():
-    n = 20_000
-    while n > 0:
-        n -= 1
-
-
-def main():
-    print(sys.version.split()[0], getattr(sys, "_is_gil_enabled", lambda: True)())
-    workers = [threading.Thread(target=spin, name=f"S{i}") for i in range(2)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-"""
+SPIN = spinners(
+    20_000, 'print(sys.version.split()[0], getattr(sys, "_is_gil_enabled", lambda: True)())'
+)
 
 
 @pytest.fixture(scope="module")
