@@ -23,6 +23,7 @@ import pytest
 from tests.browser import test_accessibility as a11y
 from tests.browser.lazy import expect
 from tests.browser.test_browser_pages import assert_no_sideways_scroll
+from tests.fakes.procs import wait_until
 
 PARAMS = {"threads": 2, "iterations": 1, "switch_interval_us": 100}
 
@@ -176,8 +177,11 @@ def test_compare_waits_for_a_run_still_going(page: Any, live_url: str, pair: Pai
     expect(page.locator("[data-role=run-passed] [data-role=status]")).to_contain_text(
         "still running…"
     )
+    # "Still running" shows from the start; a step is taken once the replay reaches it.
+    run_url = f"{live_url}/api/runs/{live['id']}"
+    wait_until(lambda: httpx.get(run_url, timeout=10).json()["waiting"] is not None, 30)
     step = httpx.post(
-        f"{live_url}/api/runs/{live['id']}/step",
+        f"{run_url}/step",
         json={"thread": last},
         headers={"X-Control-Token": live["control_token"]},
         timeout=10,
