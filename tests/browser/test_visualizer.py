@@ -298,7 +298,9 @@ def go_to(page: Any, seq: int) -> None:
     """Scrub to the moment after event `seq`."""
     scrub = page.locator("[data-role=scrub]")
     # The bar takes the log's length on its next frame; a range input clamps a value past max.
-    page.wait_for_function(f"Number(document.querySelector('[data-role=scrub]').max) >= {seq}")
+    page.wait_for_function(
+        "seq => Number(document.querySelector('[data-role=scrub]').max) >= seq", arg=seq
+    )
     scrub.fill(str(seq))
     expect(page.locator("[data-role=stage]")).to_have_attribute("data-played", str(seq))
 
