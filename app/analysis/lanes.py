@@ -204,6 +204,8 @@ def render(
     verdict = (about.get("verdict") or {}).get("summary")
     if verdict:
         out.append(f"verdict: {verdict}")
+        details = ((about.get("verdict") or {}).get("facts") or {}).get("details") or []
+        out += [f"         {sentence}" for sentence in details]
     status = f"status: {about['status']}"
     message = about.get("message")
     if message and message != verdict:

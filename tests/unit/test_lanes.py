@@ -53,6 +53,18 @@ def test_the_report_is_plain_text_with_an_ascii_fallback() -> None:
     ]
 
 
+def test_the_verdicts_details_are_printed_under_its_summary() -> None:
+    details = ["An RLock would have counted it.", "Try another schedule."]
+    about = {**ABOUT, "verdict": {"summary": "A waits forever.", "facts": {"details": details}}}
+    lines = render(about, EVENTS, ascii=True).splitlines()
+    start = lines.index("verdict: A waits forever.")
+    assert lines[start + 1 : start + 4] == [
+        "         An RLock would have counted it.",
+        "         Try another schedule.",
+        "status: deadlocked — Deadlock.",
+    ]
+
+
 GIL_EVENTS = [
     make(1, 0.0, "create", "MainThread", "New"),
     make(2, 0.0, "run", "MainThread", "Running"),

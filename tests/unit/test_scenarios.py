@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -433,7 +434,11 @@ def test_verdict_says_what_the_concept_promises(
     free_runs: dict[str, Result], scenario: str
 ) -> None:
     result = free_runs[key(scenario, {})]
-    assert result.verdict["summary"].strip()
+    summary = result.verdict["summary"]
+    # One sentence to read first (on a projector, in large type); the rest are details.
+    assert summary.strip() and not re.search(r"[.!?] [A-Z]", summary), summary
+    details = result.verdict["facts"].get("details", [])
+    assert isinstance(details, list) and all(isinstance(d, str) and d for d in details)
     json.dumps(result.verdict["facts"])  # it travels as JSON
     EXPECT.get(scenario, any_ending)(result.status, result.verdict["facts"])
 

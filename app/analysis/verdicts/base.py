@@ -61,6 +61,15 @@ def generic(params: dict[str, Any], history: History, status: str) -> Verdict:
     return {"summary": summary, "facts": facts}
 
 
+def said(summary: str, details: list[str], facts: dict[str, Any]) -> Verdict:
+    """A verdict whose summary is the one sentence a student reads first; the sentences
+    that say more (how it was measured, what the lane saw) go in ``facts["details"]``,
+    shown under it in plain type."""
+    if details:
+        facts["details"] = details
+    return {"summary": summary, "facts": facts}
+
+
 def status_text(status: str) -> str:
     return STATUS_TEXT.get(status, f"The run ended: {status}.")
 

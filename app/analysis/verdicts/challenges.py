@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.analysis.history import History
-from app.analysis.verdicts.base import Verdict, plural, status_text, verdict_for
+from app.analysis.verdicts.base import Verdict, plural, said, status_text, verdict_for
 from app.contract import Status
 
 
@@ -24,13 +24,14 @@ def _final(history: History, name: str) -> Any:
 def busy_wait(params: dict[str, Any], history: History, status: str) -> Verdict:
     most = max((v for v in _values(history, "inside") if isinstance(v, int)), default=0)
     broken = most > 1
-    summary = (
-        f"Broken: {most} threads were inside the critical section at once."
-        if broken
-        else "This time only one thread was inside at a time — but the flag guarantees "
-        "nothing. Try another schedule."
+    facts = {"most_inside": most, "broken": broken}
+    if broken:
+        return said(f"Broken: {most} threads were inside the critical section at once.", [], facts)
+    return said(
+        "This time only one thread was inside at a time — but the flag guarantees nothing.",
+        ["Try another schedule."],
+        facts,
     )
-    return {"summary": summary, "facts": {"most_inside": most, "broken": broken}}
 
 
 @verdict_for("plus-equals")
@@ -40,13 +41,15 @@ def plus_equals(params: dict[str, Any], history: History, status: str) -> Verdic
     if status != Status.FINISHED or not isinstance(actual, int):
         return {"summary": status_text(status), "facts": {"expected": expected}}
     lost = expected - actual
-    summary = (
-        f"Expected {expected}, got {actual}: {plural(lost, 'update')} lost inside a single `+=`."
-        if lost
-        else f"Expected {expected}, got {actual}: nothing lost this time. Try another "
-        "schedule, or step it by bytecode to see where += tears."
+    facts = {"expected": expected, "actual": actual, "lost": lost}
+    if lost:
+        lost_text = f"{plural(lost, 'update')} lost inside a single `+=`"
+        return said(f"Expected {expected}, got {actual}: {lost_text}.", [], facts)
+    return said(
+        f"Expected {expected}, got {actual}: nothing lost this time.",
+        ["Try another schedule, or step it by bytecode to see where += tears."],
+        facts,
     )
-    return {"summary": summary, "facts": {"expected": expected, "actual": actual, "lost": lost}}
 
 
 @verdict_for("forgotten-release")
@@ -57,9 +60,12 @@ def forgotten_release(params: dict[str, Any], history: History, status: str) -> 
             f"Deadlock: {holder} returned early still holding account_lock, so the auditor "
             "waits for a lock that no living thread will release."
         )
-    else:
-        summary = "Every path released the lock this time. Find the order that skips it."
-    return {"summary": summary, "facts": {Status.DEADLOCKED: status == Status.DEADLOCKED}}
+        return said(summary, [], {Status.DEADLOCKED: True})
+    return said(
+        "Every path released the lock this time.",
+        ["Find the order that skips it."],
+        {Status.DEADLOCKED: False},
+    )
 
 
 @verdict_for("if-not-while")
@@ -68,9 +74,12 @@ def if_not_while(params: dict[str, Any], history: History, status: str) -> Verdi
     if errors:
         who, what = next(iter(errors.items()))
         summary = f"{who} was woken, found the list empty and died of {what}."
-    else:
-        summary = "Every consumer found an item this time. Find the order that breaks it."
-    return {"summary": summary, "facts": {"errors": errors, "broken": bool(errors)}}
+        return said(summary, [], {"errors": errors, "broken": True})
+    return said(
+        "Every consumer found an item this time.",
+        ["Find the order that breaks it."],
+        {"errors": errors, "broken": False},
+    )
 
 
 @verdict_for("check-then-act")

@@ -12,6 +12,7 @@ from app.analysis.verdicts.base import (
     Verdict,
     listing,
     plural,
+    said,
     seconds,
     status_text,
     unfinished,
@@ -47,17 +48,17 @@ def deadlock(params: dict[str, Any], history: History, status: str) -> Verdict:
     if status == Status.DEADLOCKED:
         cycle, text = _cycle_text(history)
         facts["cycle"] = cycle
-        summary = (
-            f"Deadlock: {text}. Each waits for a lock the other holds — a cycle, so "
-            "neither can ever go on."
+        return said(
+            f"Deadlock: {text}.",
+            ["Each waits for a lock the other holds — a cycle, so neither can ever go on."],
+            facts,
         )
-        return {"summary": summary, "facts": facts}
     if status == Status.FINISHED:
-        summary = (
-            "No deadlock this time: one thread got both locks before the other took its "
-            "first. The bug is still there — raise pause and it deadlocks every time."
+        return said(
+            "No deadlock this time: one thread got both locks before the other took its first.",
+            ["The bug is still there — raise pause and it deadlocks every time."],
+            facts,
         )
-        return {"summary": summary, "facts": facts}
     return {"summary": status_text(status), "facts": facts}
 
 
@@ -116,9 +117,9 @@ def dining_philosophers(params: dict[str, Any], history: History, status: str) -
         ring = " → ".join(f"{name} → {history.threads[name].waiting_for}" for name in cycle)
         summary = (
             f"Deadlock: {plural(len(cycle), 'philosopher')} each hold one fork and wait for "
-            f"the next: {ring} → {cycle[0]}. Meals eaten before it: {sum(meals.values())}."
+            f"the next: {ring} → {cycle[0]}."
         )
-        return {"summary": summary, "facts": facts}
+        return said(summary, [f"Meals eaten before it: {sum(meals.values())}."], facts)
     if (early := unfinished(status, facts)) is not None:
         return early
     how = {

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.analysis.history import History
 from app.analysis.measurements import numbers, series
-from app.analysis.verdicts.base import Verdict, verdict_for
+from app.analysis.verdicts.base import Verdict, said, verdict_for
 from app.analysis.verdicts.gil import lane, missing
 from app.contract import Status
 
@@ -49,12 +49,14 @@ def gil_convoy(params: dict[str, Any], history: History, status: str) -> Verdict
         facts["lane"]["takeovers"] = _takeovers(history, "cpu", "io-busy")
     if status != Status.FINISHED or alone is None or busy is None:
         return missing(status, facts)
-    return {"summary": _summary(params, facts, alone, busy, interval), "facts": facts}
+    summary, details = _sentences(params, facts, alone, busy, interval)
+    return said(summary, details, facts)
 
 
-def _summary(
+def _sentences(
     params: dict[str, Any], facts: dict[str, Any], alone: float, busy: float, interval: float | None
-) -> str:
+) -> tuple[str, list[str]]:
+    """The summary (the two medians) and the sentences that say how it was measured."""
     rounds = params.get("rounds", 100)
     head = (
         f"Alone, the I/O thread got each reply in {alone:,.0f} µs (median of {rounds}); "
@@ -70,18 +72,19 @@ def _summary(
             f" — {facts['slowdown']}×: hardly a convoy this time; this interpreter hands "
             "the GIL back quickly to threads returning from I/O."
         )
+    details = []
     waited = facts["after_reply_us"]
     if waited[ALONE] is not None and waited[BUSY] is not None:
-        tail += (
-            f" Timed from the moment the server sent each reply (its clock, outside the "
+        details.append(
+            f"Timed from the moment the server sent each reply (its clock, outside the "
             f"waiting thread): {waited[ALONE]:,.0f} µs alone, "
             f"{waited[BUSY]:,.0f} µs beside the CPU-bound thread."
         )
     long = facts.get("long_waits", {})
     if BUSY in long and interval:
         count, of = long[BUSY], len(facts["each_reply_us"][BUSY])
-        tail += (
-            f" {count} of {of} replies waited longer than half the switch interval "
+        details.append(
+            f"{count} of {of} replies waited longer than half the switch interval "
             f"({interval / 2:,.0f} µs) beside it, {long.get(ALONE, 0)} alone."
         )
     for variant, value in waited.items():  # drawn as bars beside the replies
@@ -90,10 +93,10 @@ def _summary(
                 {"variant": f"{variant}: wait after the reply", "microseconds": value}
             )
     if "lane" in facts:
-        tail += (
-            f" The GIL lane saw the GIL go from cpu to io-busy {facts['lane']['takeovers']} times."
+        details.append(
+            f"The GIL lane saw the GIL go from cpu to io-busy {facts['lane']['takeovers']} times."
         )
-    return head + tail
+    return head + tail, details
 
 
 def _longer(waits: list[float], limit: float) -> int:

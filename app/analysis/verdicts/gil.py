@@ -11,6 +11,7 @@ from app.analysis.measurements import flags, numbers
 from app.analysis.verdicts.base import (
     Verdict,
     plural,
+    said,
     seconds,
     status_text,
     verdict_for,
@@ -162,24 +163,27 @@ def gil_cpu(params: dict[str, Any], history: History, status: str) -> Verdict:
             procs_text += f", once started: that took {seconds(facts['process_startup'])}"
         parts.append(procs_text + ")")
     head = f"Best of {params.get('rounds', 1)}: " if params.get("rounds", 1) > 1 else ""
-    return {"summary": head + "; ".join(parts) + "." + _lane_text(facts), "facts": facts}
+    return said(head + "; ".join(parts) + ".", _lane_text(facts), facts)
 
 
-def _lane_text(facts: dict[str, Any]) -> str:
+def _lane_text(facts: dict[str, Any]) -> list[str]:
     """The warm-up as the GIL lane measured it (the timed rounds ran without it)."""
     measured = facts.get("lane")
     if not measured or not measured["shares"]:
-        return ""
+        return []
     total = sum(s["holding"] for s in measured["shares"].values()) or 1.0
     shares = ", ".join(
         f"{name} {s['holding'] / total:.0%}" for name, s in measured["shares"].items()
     )
-    text = f" The GIL lane (warm-up, not timed): the GIL changed hands {measured['handoffs']} times"
+    text = f"The GIL lane (warm-up, not timed): the GIL changed hands {measured['handoffs']} times"
     if measured["median_slice_ms"] is not None:
         text += f", a median slice of {measured['median_slice_ms']:g} ms"
         if facts.get("switch_interval_ms"):
             text += f" (switch interval {facts['switch_interval_ms']:g} ms)"
-    return text + f"; shares of the holding: {shares}. The timed rounds ran without its tracer."
+    return [
+        text + f"; shares of the holding: {shares}.",
+        "The timed rounds ran without its tracer.",
+    ]
 
 
 @verdict_for("gil-io")
@@ -200,12 +204,13 @@ def gil_io(params: dict[str, Any], history: History, status: str) -> Verdict:
         f"{par['speedup']}× faster (at most {n}×): the waits overlapped, because a thread "
         "waiting for I/O releases the GIL."
     )
+    details = []
     if measured and measured["seconds"]:
-        summary += (
-            f" The GIL lane: nobody held the GIL for {measured['nobody'] / measured['seconds']:.0%}"
+        details.append(
+            f"The GIL lane: nobody held the GIL for {measured['nobody'] / measured['seconds']:.0%}"
             " of the run — the sleeping threads did not need it."
         )
-    return {"summary": summary, "facts": facts}
+    return said(summary, details, facts)
 
 
 @verdict_for("free-threaded")
@@ -224,16 +229,23 @@ def free_threaded(params: dict[str, Any], history: History, status: str) -> Verd
     speed = f"{n} threads {seconds(rows[1]['seconds'])} vs {seconds(rows[0]['seconds'])} "
     speed += f"sequentially ({rows[1]['speedup']}×)"
     if build and not gil:
-        summary = f"A free-threaded build with the GIL off: {speed} — the threads ran in parallel."
-    elif build:
-        summary = (
+        return said(
+            f"A free-threaded build with the GIL off: {speed} — the threads ran in parallel.",
+            [],
+            facts,
+        )
+    if build:
+        return said(
             f"A free-threaded build, but the GIL is on (an extension or PYTHON_GIL=1 turned "
-            f"it back on): {speed}."
+            f"it back on): {speed}.",
+            [],
+            facts,
         )
-    else:
-        summary = (
-            f"This worker runs a standard build of CPython, with the GIL: {speed}. To see "
-            "threads run in parallel, install python3.13t (or later) and start Threadlab "
-            "with THREADLAB_WORKER_PYTHON=python3.13t."
-        )
-    return {"summary": summary, "facts": facts}
+    return said(
+        f"This worker runs a standard build of CPython, with the GIL: {speed}.",
+        [
+            "To see threads run in parallel, install python3.13t (or later) and start "
+            "Threadlab with THREADLAB_WORKER_PYTHON=python3.13t."
+        ],
+        facts,
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from app.analysis.history import History
 from app.analysis.measurements import numbers
-from app.analysis.verdicts.base import Verdict, plural, seconds, verdict_for
+from app.analysis.verdicts.base import Verdict, plural, said, seconds, verdict_for
 from app.analysis.verdicts.gil import NOISE, lane, missing, table
 from app.contract import Status
 
@@ -29,21 +29,21 @@ def _speedups(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def _advice(cpu: list[str], io: list[str], gil: bool = True) -> str:
+def _advice(cpu: list[str], io: list[str], gil: bool = True) -> list[str]:
     if "processes" in cpu:
         first = "compute in processes"
     else:
         first = "nothing sped up the computation on this machine (too few free cores?)"
     cheap = [model for model in io if model in ("threads", "asyncio")]
     second = f"wait in {' or '.join(cheap)}" if cheap else "overlap the waits"
-    text = f"The numbers say: {first}; {second}."
+    texts = [f"The numbers say: {first}; {second}."]
     noisy = [model for model in cpu if model in ("threads", "asyncio")]
     if noisy and gil:  # one thread at a time runs Python: a speed-up there is noise
-        text += (
-            f" ({' and '.join(noisy)} beat sequential on the CPU-bound job by more than one "
-            "thread can: the machine was busy during another variant — run it again.)"
+        texts.append(
+            f"{' and '.join(noisy).capitalize()} beat sequential on the CPU-bound job by more "
+            "than one thread can: the machine was busy during another variant — run it again."
         )
-    return text
+    return texts
 
 
 def _running(history: History, name: str) -> list[tuple[float, float]]:
@@ -123,7 +123,7 @@ def _watched(history: History) -> dict[str, Any]:
     return out
 
 
-def _watched_text(watched: dict[str, Any], cores: float | None) -> str:
+def _watched_text(watched: dict[str, Any], cores: float | None) -> list[str]:
     parts = []
     threads, procs, tasks = (watched.get(k) for k in ("threads", "processes", "tasks"))
     if threads and threads["handoffs"]:
@@ -144,7 +144,7 @@ def _watched_text(watched: dict[str, Any], cores: float | None) -> str:
             f"the {tasks['lanes']} tasks ran one at a time and switched "
             f"{tasks['switches']} times, each at an await (line {lines})"
         )
-    return " Watched, not timed: " + "; ".join(parts) + "." if parts else ""
+    return ["Watched, not timed: " + "; ".join(parts) + "."] if parts else []
 
 
 @verdict_for("concurrency-models")
@@ -174,9 +174,8 @@ def concurrency_models(params: dict[str, Any], history: History, status: str) ->
     )
     if facts["process_startup"] is not None:
         summary += f" (plus {seconds(facts['process_startup'])} to start the processes)"
-    summary += ". " + _advice(cpu, io, history.gil_enabled)
-    summary += _watched_text(facts["watched"], cores)
-    return {"summary": summary, "facts": facts}
+    details = _advice(cpu, io, history.gil_enabled) + _watched_text(facts["watched"], cores)
+    return said(summary + ".", details, facts)
 
 
 @verdict_for("api-fanout")
@@ -218,15 +217,15 @@ def api_fanout(params: dict[str, Any], history: History, status: str) -> Verdict
             f"; asyncio tasks {seconds(rows[3]['seconds'])} ({rows[3]['speedup']}×, one thread)"
         )
     waiting = facts["most_waiting_at_once"]
-    summary += (
-        f". Up to {waiting['threads']} call threads and {waiting['tasks']} tasks were "
+    detail = (
+        f"Up to {waiting['threads']} call threads and {waiting['tasks']} tasks were "
         "waiting at the same instant"
     )
     if measured and measured["seconds"]:
-        summary += (
+        detail += (
             f"; nobody held the GIL for {measured['nobody'] / measured['seconds']:.0%} of the run"
         )
-    return {"summary": summary + ".", "facts": facts}
+    return said(summary + ".", [detail + "."], facts)
 
 
 def _blocked(history: History, name: str) -> list[tuple[float, float]]:

@@ -13,6 +13,7 @@ from app.analysis.verdicts.base import (
     listing,
     n,
     plural,
+    said,
     seconds,
     status_text,
     unfinished,
@@ -78,9 +79,9 @@ def lock_reentry(params: dict[str, Any], history: History, status: str) -> Verdi
         summary = (
             f"Deadlock with a single thread: {who} holds lock from level 1 and waits for it "
             f"again at level {acquired + 1} — a plain Lock doesn't know its owner, so {who} "
-            "waits for itself, forever. An RLock would have counted the second acquire."
+            "waits for itself, forever."
         )
-        return {"summary": summary, "facts": facts}
+        return said(summary, ["An RLock would have counted the second acquire."], facts)
     if status == Status.FINISHED:
         return {
             "summary": "The lock was only taken once (depth 1): nothing to re-enter, no hang.",

@@ -68,6 +68,7 @@ export class VerdictView {
     const parts = [
       h("p", { class: "verdict-status" }, statusLabel(status)),
       h("p", { class: "verdict-summary" }, verdict?.summary ?? message ?? "The run ended."),
+      ...details(all.details).map((text) => h("p", { class: "verdict-detail" }, text)),
       !compact && verdict && message && message !== verdict.summary ? h("p", { class: "verdict-message" }, message) : null,
       isTable(all.table) ? factsTable(all.table) : null,
       isSeries(all.each_reply_us) ? repliesChart(all) : null,
@@ -104,6 +105,16 @@ export function tracingNote(state, mode) {
     + "switch between a read and its write (as in ", h("code", {}, "counter += 1"),
     ") is likelier here than in the plain program. Copy the code and run it with ",
     h("code", {}, "python3"), " to see how it behaves untraced.");
+}
+
+/**
+ * The sentences that follow the summary (`facts.details`: how it was measured, what the
+ * GIL lane saw), shown in plain type so the summary stays one sentence to read first.
+ * @param {unknown} value
+ * @returns {string[]}
+ */
+function details(value) {
+  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
 }
 
 /**
