@@ -19,9 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.instrument import runtime
-from app.instrument.events import NEW, PROCESS_SEPARATOR, RUNNING
+from app.instrument.events import NEW, PROCESS_SEPARATOR, RUNNABLE, RUNNING, TIMED_OUT
 from app.instrument.runtime import Runtime
 
+# What a pool's or a process executor's worker waits on between tasks (not a name a
+# program's own resource can have).
+TASKS = "<tasks>"
 FLUSH_INTERVAL = 0.01  # seconds between a child's batches on its channel
 # Detail keys that hold names (of lanes or resources) in a child's events.
 _NAME_KEYS = ("by", "lock")
@@ -144,6 +147,48 @@ def _renamed(prefix: str, detail: dict[str, Any]) -> dict[str, Any]:
             sep = PROCESS_SEPARATOR
             out[key] = [f"{prefix}{sep}{n}" if isinstance(n, str) else n for n in out[key]]
     return out
+
+
+def trace_idle(rt: Runtime, target: Any, args: tuple[Any, ...]) -> None:
+    """A pool's or a process executor's worker waits for its next task inside the
+    library, untraced: it would look Running.  Its task queue's get (of a ``SimpleQueue``
+    or a ``Queue``) waits inside ``with self._rlock:`` and unpickles after it (the
+    program's code may run then): that block becomes a traced wait on ``TASKS``, so the
+    watchdog sees an idle worker beside a deadlocked sibling as blocked, not as
+    progress."""
+    import concurrent.futures.process
+    import multiprocessing.pool
+
+    pool_worker = getattr(multiprocessing.pool, "worker")  # noqa: B009  # not in typeshed
+    if target not in (pool_worker, concurrent.futures.process._process_worker) or not args:
+        return
+    queue = args[0]
+    rt.declare(TASKS, "Queue")
+    queue._rlock = _IdleWait(rt, queue._rlock)
+
+
+class _IdleWait:
+    """A worker's task-queue lock: its ``with`` block is the wait for the next task."""
+
+    def __init__(self, rt: Runtime, lock: Any) -> None:
+        self.rt = rt
+        self.lock = lock
+
+    def __enter__(self) -> None:
+        self.rt.block(TASKS, "get", timeout=None)
+        try:
+            self.lock.__enter__()
+        except BaseException:
+            self._woken()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.__exit__(*exc)
+        self._woken()
+
+    def _woken(self) -> None:
+        self.rt.emit("wake", TASKS, {TIMED_OUT: False}, state=RUNNABLE)
+        self.rt.emit("run", state=RUNNING)
 
 
 def watch_parent(sentinel: int) -> None:

@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from app.instrument import runtime
-from app.instrument.events import NEW, RUNNABLE, RUNNING
+from app.instrument.library_threads import internal_lane
 from app.instrument.processes import DEFAULT_METHOD, TracedProcess, awaiting
 
 __all__ = ["ProcessPoolExecutor", "substitute_namespace"]
@@ -39,26 +39,6 @@ class ForkProcess(TracedProcess, mpcontext.ForkProcess):
 
 class ForkServerProcess(TracedProcess, mpcontext.ForkServerProcess):
     pass
-
-
-def _internal(thread: threading.Thread | None, bind: bool = False) -> None:
-    """Show a thread the library started for itself (a pool's handlers, an executor's
-    manager, a queue's feeder) as a lane of the run, marked ``internal``: adopted as
-    ``Runtime`` adopts a stranger, its end noticed the same way (``reap_adopted``).
-    ``bind``: called by that thread itself, whose operations are then on this lane.
-    Free mode only: the controlled scheduler has no place for a thread it cannot steer."""
-    rt = runtime.current
-    if rt is None or rt.controlled or thread is None or not thread.is_alive():
-        return
-    info = rt.new_thread(thread.name, daemon=True)
-    info.extra["os_thread"] = thread
-    if bind:
-        rt.bind(info)
-    with rt._lock:
-        rt.adopted.append(info)
-    rt.emit("create", state=NEW, info=info, detail={"adopted": True, "internal": True})
-    rt.emit("start", state=RUNNABLE, info=info)
-    rt.emit("run", state=RUNNING, info=info)
 
 
 class _AwaitedResult:
@@ -121,7 +101,7 @@ class Pool(multiprocessing.pool.Pool):
             context = _default.get_context()
         super().__init__(processes, initializer, initargs, maxtasksperchild, context)
         for handler in (self._worker_handler, self._task_handler, self._result_handler):  # type: ignore[attr-defined]
-            _internal(handler)
+            internal_lane(handler)
 
     def _awaited(self, result: Any) -> Any:
         cls = _AWAITED.get(type(result))
@@ -165,7 +145,7 @@ class _PoolThread(multiprocessing.dummy.DummyProcess):
     """A ``ThreadPool`` worker: an internal lane from its start, its operations on it."""
 
     def run(self) -> None:
-        _internal(self, bind=True)
+        internal_lane(self, bind=True)
         super().run()
 
 
@@ -190,7 +170,7 @@ class ThreadPool(multiprocessing.pool.ThreadPool):
     ) -> None:
         super().__init__(processes, initializer, initargs)
         for handler in (self._worker_handler, self._task_handler, self._result_handler):  # type: ignore[attr-defined]
-            _internal(handler)
+            internal_lane(handler)
 
     @staticmethod
     def Process(ctx: Any, *args: Any, **kwds: Any) -> Any:
@@ -202,7 +182,7 @@ class Queue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
 
     def _start_thread(self) -> None:
         super()._start_thread()  # type: ignore[misc]
-        _internal(self._thread)  # type: ignore[attr-defined]
+        internal_lane(self._thread)  # type: ignore[attr-defined]
 
 
 class _Context(mpcontext.BaseContext):
@@ -304,7 +284,7 @@ class ProcessPoolExecutor(_RealProcessPoolExecutor):
         started = self._executor_manager_thread
         super()._start_executor_manager_thread()
         if started is None:
-            _internal(self._executor_manager_thread)
+            internal_lane(self._executor_manager_thread)
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:  # map too
         future = super().submit(fn, *args, **kwargs)

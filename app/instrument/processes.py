@@ -48,7 +48,7 @@ from typing import Any
 
 from app.instrument import runtime
 from app.instrument.events import DEAD, NEW, PROCESS_SEPARATOR, RUNNABLE
-from app.instrument.process_child import Boot, child_run, watch_parent
+from app.instrument.process_child import Boot, child_run, trace_idle, watch_parent
 from app.instrument.runtime import Runtime, ThreadInfo
 
 __all__ = ["TracedProcess", "awaited", "awaiting", "child_lanes"]
@@ -161,6 +161,9 @@ class TracedProcess(multiprocessing.process.BaseProcess):
         return code
 
     def run(self) -> None:
+        if child_run.active is not None:
+            target, args = getattr(self, "_target", None), tuple(getattr(self, "_args", ()))
+            trace_idle(child_run.active.rt, target, args)
         try:
             super().run()
         finally:

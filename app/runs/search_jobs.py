@@ -5,7 +5,8 @@
                    ▼ {"msg": "done"}
                found ──▶ RunManager.submit(controlled, seed, policy) ──▶ search.run_id
 
-A search past ``search_time`` seconds is killed and answers "not found" with a message.
+A search past ``search_time`` seconds is killed and answers "not found" with a message;
+so is one whose process tree passes the memory budget of a run (``tree_memory_mib``).
 At most ``max_searches`` run at once; past that, QueueFull (429).  The search worker is
 behind the same ``WorkerProcess`` handle as every run, so it dies with its group.
 """
@@ -25,9 +26,11 @@ from app.contract import OWN_CODE, Goal, Mode, Policy, SearchPolicy, SearchState
 from app.errors import InvalidRequest, NotFound, QueueFull, ThreadlabError
 from app.runs.compile_check import PROGRAM_FILE
 from app.runs.manager import RunManager, check_scenario
+from app.runs.memory_guard import MemoryGuard
 from app.runs.process import WorkerProcess, worker
 from app.scenarios import registry
 from app.settings import Settings
+from app.worker.limits import tree_budget
 from app.worker.protocol import DONE, PROGRESS
 
 logger = logging.getLogger(__name__)
@@ -166,8 +169,13 @@ class SearchManager:
                 "max_threads": self.settings.max_threads,
             },
         }
+        # Its tries run the program, children included: the same budget as a run's.
+        budget = tree_budget(self.settings.max_threads, self.settings.tree_memory_mib)
+        memory = MemoryGuard(process, budget)
+        guard: asyncio.Task[None] | None = None
         try:
             await process.start()
+            guard = asyncio.create_task(memory.watch())
             await process.send((json.dumps(spec) + "\n").encode())
             async with asyncio.timeout(self.settings.search_time):
                 await self._follow(search, process)
@@ -180,6 +188,9 @@ class SearchManager:
             logger.exception("Search %s failed", search.id)
             search.message = f"The search failed: {exc!r}."
         finally:
+            if guard is not None:
+                guard.cancel()
+            search.message = memory.message("search") or search.message
             search.status = SearchState.DONE
             self._tasks.pop(search.id, None)
             with contextlib.suppress(Exception):

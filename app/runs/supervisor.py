@@ -35,7 +35,8 @@ from typing import Any, Literal
 from app.contract import MAX_CHOICES, WORKER_ENDINGS, Mode, Policy, Status
 from app.errors import Conflict
 from app.runs.compile_check import PROGRAM_FILE
-from app.runs.process import LINE_LIMIT, WorkerProcess, tree_memory
+from app.runs.memory_guard import MemoryGuard
+from app.runs.process import LINE_LIMIT, WorkerProcess
 from app.runs.run import Run
 from app.runs.worker_lines import (
     WorkerFault,
@@ -47,7 +48,7 @@ from app.runs.worker_lines import (
 )
 from app.scenarios import registry
 from app.settings import Settings
-from app.worker.limits import MIB, tree_budget
+from app.worker.limits import tree_budget
 from app.worker.protocol import (
     DONE,
     ERROR,
@@ -67,7 +68,6 @@ StopReason = Literal["cancel", "interrupt"]
 # Bounds on what the worker writes (its lines are untrusted, see ``_take``).
 EVENT_BYTES = 512  # average bytes an event may take, over max_events: ~100 MiB a run
 FORGED_DONE = "The worker said the run was over but kept running; it was stopped."
-MEMORY_POLL = 0.2  # seconds between two looks at a run's process tree's memory
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,7 @@ class Supervisor:
         self._paused_at: float | None = None  # the wall clock stopped: waiting for a step
         self._timeout: asyncio.Timeout | None = None
         self._chores: set[asyncio.Task[bool]] = set()
-        self.memory_budget = tree_budget(limits["max_threads"], memory_mib)
-        self.over_memory: tuple[int, int] | None = None  # (bytes, processes) when ended
+        self.memory = MemoryGuard(process, tree_budget(limits["max_threads"], memory_mib))
 
     async def supervise(self) -> Outcome:
         try:
@@ -186,7 +185,7 @@ class Supervisor:
             self._timeout.reschedule(when)
 
     async def _watch(self) -> Outcome:
-        guard = asyncio.create_task(self._guard_memory())
+        guard = asyncio.create_task(self.memory.watch())
         try:
             await self._read()
         except TimeoutError:
@@ -199,22 +198,6 @@ class Supervisor:
             guard.cancel()
         # EOF.  A last line without its newline is a worker that died mid-write.
         return await self._outcome(timed_out=False)
-
-    async def _guard_memory(self) -> None:
-        """Kill the run's whole process tree once its summed resident memory passes
-        the run's budget: the worker's rlimits hold per process, so children could
-        together take many times a worker's memory.  Read off the loop (a pass over
-        /proc costs about 15 µs a process of the machine)."""
-        pid = getattr(self.process, "pid", None)  # none: not started, or a stand-in
-        if pid is None:
-            return
-        while True:
-            await asyncio.sleep(MEMORY_POLL)
-            used, count = await asyncio.to_thread(tree_memory, pid)
-            if used > self.memory_budget:
-                self.over_memory = (used, count)
-                self.process.kill()  # its group; in the sandbox, its PID namespace
-                return
 
     async def _read(self) -> None:
         """Take the worker's lines until EOF; TimeoutError at the deadline."""
@@ -234,13 +217,9 @@ class Supervisor:
             self._timeout = None  # an exited Timeout cannot be rescheduled
 
     async def _outcome(self, timed_out: bool) -> Outcome:
-        if self.over_memory is not None:
-            used, count = self.over_memory
-            return Outcome(
-                Status.FAILED,
-                f"The run was stopped at its memory limit: its {count} processes held "
-                f"{used / MIB:,.0f} MiB together, past its {self.memory_budget / MIB:,.0f} MiB.",
-            )
+        over_memory = self.memory.message("run")
+        if over_memory is not None:
+            return Outcome(Status.FAILED, over_memory)
         if self.done is not None and timed_out and self.process.returncode is None:
             # A real worker exits right after ``done``: this one wrote a forged one (the
             # program shares its process) and kept running.  It does not decide.

@@ -25,7 +25,8 @@ from typing import Any, BinaryIO
 
 from app.contract import Status
 from app.instrument import processes, runtime
-from app.instrument.events import BLOCKED, DEAD, NEW, RUNNING
+from app.instrument.events import BLOCKED, DEAD, NEW, PROCESS_SEPARATOR, RUNNING
+from app.instrument.process_child import TASKS
 from app.instrument.runtime import Runtime, ThreadInfo
 from app.instrument.scheduler import Scheduler
 from app.scenarios import registry
@@ -201,7 +202,16 @@ def _all_stuck(threads: list[ThreadInfo], awaited: bool = False) -> list[ThreadI
         _obj, reason, timeout = t.blocked_on
         if timeout is not None or reason == "sleep":
             return []
+    # Pool workers idle between tasks are stuck only beside a lane blocked for real:
+    # all idle, their results are on the way.
+    if all(_idle(t) for t in live):
+        return []
     return live
+
+
+def _idle(t: ThreadInfo) -> bool:
+    obj = t.blocked_on[0] if t.blocked_on else None
+    return obj is not None and obj.endswith(PROCESS_SEPARATOR + TASKS)
 
 
 def _deadlock_message(stuck: list[ThreadInfo]) -> str:

@@ -9,6 +9,7 @@ pools can be: ``multiprocessing.pool``'s own ``Pool`` and ``ThreadPool``,
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -100,6 +101,22 @@ DEADLOCKED_WORKER = (
 """
 )
 
+# One task deadlocks in its worker, the other returns at once: its worker then idles,
+# waiting inside the library for a task that never comes.
+IDLE_SIBLING = (
+    CHILD_DEADLOCK.partition("def main():")[0]
+    + """def task(n):
+    if n:
+        crossed()
+    return n
+
+
+def main():
+    with multiprocessing.Pool(2) as pool:
+        pool.map(task, [0, 1])
+"""
+)
+
 SPINS_MEANWHILE = (
     PREAMBLE
     + """
@@ -161,6 +178,16 @@ def test_a_controlled_run_waiting_for_a_deadlocked_pool_worker_is_deadlocked() -
     assert done["status"] == "deadlocked", done["message"]
     assert "SpawnPoolWorker-1/Thread-1 (one)" in done["message"]
     assert events[-1]["t"] < 5  # by the watchdog, not at the wall time
+
+
+@pytest.mark.timeout(30)  # without the fix: no verdict, the run hangs to its wall time
+def test_an_idle_sibling_does_not_mask_a_deadlocked_pool_worker() -> None:
+    begin = time.monotonic()
+    events, done = run_with_short_stall(IDLE_SIBLING, "idle.py")
+    assert done["status"] == "deadlocked", done["message"]
+    assert "Thread-1 (one)" in done["message"] and "Thread-2 (one)" in done["message"]
+    assert time.monotonic() - begin < 10  # by the watchdog (a controlled log's t is not)
+    assert check(events) == []
 
 
 def test_a_thread_that_spins_while_its_pool_computes_still_stalls() -> None:
