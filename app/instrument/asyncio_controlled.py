@@ -7,7 +7,10 @@ inside a loop is made so here, on the loop object itself (``steer``, called by
 - **time** is the run's virtual clock: ``loop.time()`` is ``runtime.now()``, and when the
   loop would wait for its next timer it sleeps that long through the scheduler instead
   (the loop's thread is Blocked in a ``sleep``; with nothing else to run the clock jumps
-  to the deadline), so ``asyncio.sleep`` and timeouts expire in a fixed order;
+  to the deadline), so ``asyncio.sleep`` and timeouts expire in a fixed order; when
+  another thread of the run may wake it first with a ``call_soon_threadsafe`` (and it
+  has no I/O of its own), it waits for that call or its timer through the scheduler
+  instead (``asyncio_threads.Helpers.wait``);
 - **the choice of the next ready task** is a point of the scheduler
   (``Scheduler.task_point``): when the loop is about to run a task step, every task
   step in its ready queue — behind plain callbacks too — is a candidate, and the run's
@@ -35,6 +38,7 @@ from typing import Any
 
 from app.instrument import runtime
 from app.instrument.asyncio_threads import Helpers
+from app.instrument.events import DEAD, NEW
 from app.instrument.runtime import Runtime, ThreadInfo
 from app.instrument.scheduler import Scheduler
 
@@ -125,10 +129,24 @@ class _Selector:
         rt = self._rt
         if runtime.current is not rt:
             return self._real.select(timeout)
-        if self._helpers.busy():  # a thread's result, or the next timer, ends the wait
+        # A thread's call (a result, or the program's own thread's) or the next timer
+        # ends the wait: a traced wait, so the scheduler runs the thread that calls.
+        if self._helpers.busy() or (self._calls_only() and (timeout is None or _others(rt))):
             self._helpers.wait(None if timeout is None else max(timeout, _MIN_WAIT))
             return self._real.select(0)
         if timeout is None:
             return self._real.select(timeout)  # nothing due: only I/O can wake the loop
         rt.hook.sleep(rt, max(timeout, _MIN_WAIT), "sleep")
         return self._real.select(0)
+
+    def _calls_only(self) -> bool:
+        """Can only a ``call_soon_threadsafe`` wake the loop?  Its self-pipe, which that
+        writes to, is the only file registered: no I/O of the program's to wait for."""
+        return len(self._real.get_map()) <= 1
+
+
+def _others(rt: Runtime) -> bool:
+    """Is another thread of the run alive, which may call the loop before its timer?
+    (Alone, the loop sleeps to its timer: a ``sleep`` of its thread.)"""
+    me = rt.me()
+    return any(t is not me and t.state not in (NEW, DEAD) for t in rt.threads)

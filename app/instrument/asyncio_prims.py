@@ -1,11 +1,13 @@
 """Traced drop-ins for asyncio's primitives (standard library only; free mode).
 
 Subclasses of ``asyncio.Lock``, ``Semaphore``, ``Event`` and ``Queue`` (and of
-``TaskGroup``, and wrappers of ``sleep`` and ``to_thread``) with the standard semantics:
-each is named after the program's code (``naming.py``), records what a task does with it
-on the task's lane (``acquire``, ``release``, ``put``, ``get``, ``wait``, ``set``,
-``sleep``), and tells the task's lane what the task is about to wait for, so that its
-``block`` names it (``tasks.py``).
+``TaskGroup``, and wrappers of ``sleep``, ``wait``, ``wait_for`` and ``to_thread``) with
+the standard semantics: each is named after the program's code (``naming.py``), records
+what a task does with it on the task's lane (``acquire``, ``release``, ``put``, ``get``,
+``wait``, ``set``, ``sleep``), and tells the task's lane what the task is about to wait
+for, so that its ``block`` names it (``tasks.py``).  A ``Condition`` records only its
+``notify``/``notify_all``: its waits are read from the chain of awaits, and it is named
+at its first wait or notify (``asyncio_waits.py``).
 """
 
 from __future__ import annotations
@@ -15,10 +17,21 @@ from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal, TypeVar
 
-from app.instrument import runtime, tasks
+from app.instrument import asyncio_waits, runtime, tasks
 from app.instrument.naming import name_later
 
-__all__ = ["Event", "Lock", "Queue", "Semaphore", "TaskGroup", "sleep", "to_thread", "wait"]
+__all__ = [
+    "Condition",
+    "Event",
+    "Lock",
+    "Queue",
+    "Semaphore",
+    "TaskGroup",
+    "sleep",
+    "to_thread",
+    "wait",
+    "wait_for",
+]
 
 T = TypeVar("T")
 
@@ -120,6 +133,35 @@ class Event(asyncio.Event):
         super().clear()
 
 
+class Condition(asyncio.Condition):
+    """``asyncio.Condition``; a notify is recorded, ``woken`` the task lanes it wakes."""
+
+    def notify(self, n: int = 1) -> None:
+        woken = self._to_wake(n)
+        super().notify(n)
+        self._told("notify", woken)
+
+    def notify_all(self) -> None:
+        woken = self._to_wake(len(self._waiters))
+        super().notify(len(self._waiters))  # what asyncio's does, without our notify's event
+        self._told("notify_all", woken)
+
+    def _to_wake(self, n: int) -> list[str]:
+        """The task lanes a notify of ``n`` wakes: asyncio sets the first ``n`` waiters'
+        futures not done yet (read before, while each still has its task's callback)."""
+        if runtime.current is None:
+            return []
+        futures = [fut for fut in self._waiters if not fut.done()][:n]
+        return [name for name in map(tasks.awaited_by, futures) if name is not None]
+
+    def _told(self, kind: str, woken: list[str]) -> None:
+        if runtime.current is None:
+            return
+        waiting = sum(1 for fut in self._waiters if not fut.done())
+        name = asyncio_waits.condition_name(self)
+        _op(kind, name, {"woken": woken, "waiting": waiting})
+
+
 class Queue(asyncio.Queue[Any]):
     """``asyncio.Queue``, traced."""
 
@@ -192,8 +234,20 @@ async def wait(
     return done, pending
 
 
+async def wait_for(fut: Any, timeout: float | None) -> Any:
+    """``asyncio.wait_for``.  From 3.12 asyncio runs a coroutine in the awaiting task
+    itself (the lane would show its inner wait); made a task first, as 3.11 does, it is
+    a lane the awaiting task joins, with the timeout, on every version."""
+    if asyncio.iscoroutine(fut):
+        fut = asyncio.ensure_future(fut)
+    return await asyncio.wait_for(fut, timeout)
+
+
 async def to_thread(func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """``asyncio.to_thread``: the task waits for a thread of the loop's pool."""
     what = getattr(func, "__name__", type(func).__name__)
     with _awaiting(lambda: ("wait", None, {"to_thread": what})):
         return await asyncio.to_thread(func, *args, **kwargs)
+
+
+tasks.LANE_CODES.add(to_thread.__code__)  # a task of it is a lane of its own

@@ -12,7 +12,9 @@ by ``asyncio_controlled.steer``):
 - **the loop's wait** for a result is a traced wait of its thread (``block``, reason
   ``wait``, ``timeout`` the next timer's, or null), which a ``call_soon_threadsafe``
   from another thread ends: the scheduler sees the loop's thread Blocked and the pool
-  thread Runnable, instead of a thread stuck in ``select`` holding the baton.
+  thread Runnable, instead of a thread stuck in ``select`` holding the baton.  A loop
+  with no job pending, no timer and no I/O waits the same way for a call from the
+  program's own thread.
 
 So which thread runs when is the scheduler's choice, in virtual time, and a seed
 repeats the same order.  Shutting the executor down is done on the loop's thread (a

@@ -9,11 +9,12 @@ task's coroutine and recognises asyncio's own frames by their code and their loc
 
 - ``Condition.wait``/``wait_for``: ``wait`` on the condition; re-taking its lock after
   a notify (or ``async with cond``): ``acquire`` on it.  The condition is named from
-  the program's variables at its first wait (``cond``, ``self.cond`` as ``Box.cond``)
-  and declared then, ``Condition`` with ``asyncio: true``.
+  the program's variables at its first wait or notify (``cond``, ``self.cond`` as
+  ``Box.cond``) and declared then, ``Condition`` with ``asyncio: true``.
 - ``wait_for(aw, timeout)``: what ``aw`` waits for (a task lane: ``join`` on it; a
-  coroutine asyncio wrapped in a task of its own, 3.11: what *that* one waits for),
-  with ``timeout``; on 3.12+ a coroutine runs in the awaiting task under a timeout.
+  coroutine wrapped in a task that is not a lane, ``ready.wait()``: what *that* one
+  waits for), with ``timeout``.  A coroutine is made a task on every version
+  (``asyncio_prims.wait_for``; 3.12+ would run it in the awaiting task).
 - ``as_completed``: ``join`` on the first pending task, ``as_completed`` all of their
   names (read from the callback asyncio puts on each).
 - under ``asyncio.timeout``: ``timeout``, the seconds left, added to what it waits for.
@@ -24,6 +25,7 @@ Anything else: None, and ``tasks.py`` describes the awaited future itself.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import Any
@@ -31,7 +33,7 @@ from typing import Any
 from app.instrument import runtime
 from app.instrument.program import PROGRAM_FILES
 
-__all__ = ["describe", "timeout_left"]
+__all__ = ["condition_name", "describe", "timeout_left"]
 
 Mark = tuple[str, "str | None", dict[str, Any]]
 Namer = Callable[[Any], "str | None"]  # a task's lane name, or None
@@ -176,7 +178,22 @@ def timeout_left(task: Any, loop: Any) -> float | None:
     return None
 
 
-# --- naming a plain asyncio.Condition at its first wait ---------------------------------
+# --- naming an asyncio.Condition at its first wait or notify -----------------------------
+
+
+def condition_name(cond: Any) -> str | None:
+    """``cond``'s name, from the program's frames calling now if it has none yet (a
+    ``notify`` before any wait: ``asyncio_prims.Condition``)."""
+    name = getattr(cond, "name", None)
+    if isinstance(name, str):
+        return name
+    frame: FrameType | None = sys._getframe(1)
+    program: list[FrameType] = []
+    while frame is not None:
+        if frame.f_code.co_filename in PROGRAM_FILES:
+            program.append(frame)
+        frame = frame.f_back
+    return _condition_name(cond, tuple(program))
 
 
 def _condition_name(cond: Any, program: tuple[FrameType, ...]) -> str | None:

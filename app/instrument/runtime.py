@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import sysconfig
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +27,13 @@ if TYPE_CHECKING:
 _INSTRUMENT_DIR = os.path.dirname(os.path.abspath(__file__))
 _INSTRUMENT_FILES = frozenset(
     os.path.join(_INSTRUMENT_DIR, f) for f in os.listdir(_INSTRUMENT_DIR) if f.endswith(".py")
+)
+# The standard library's files (asyncio's, threading's) and Threadlab's (the worker's): a
+# line there is no line of the program's, even with no program frame to give instead.
+_NOT_PROGRAM = (
+    os.path.join(sysconfig.get_paths()["stdlib"], ""),
+    "<frozen ",  # the standard library's frozen modules: runpy, importlib
+    os.path.join(os.path.dirname(_INSTRUMENT_DIR), ""),
 )
 EMPTY: dict[str, Any] = {}  # shared empty detail: never mutated
 # Name prefixes of the threads a library starts for itself (the default executor of an
@@ -188,6 +196,7 @@ class Runtime:
             return self._op_locked
         nxt, append, clock, local = rec.next_seq, rec.pending.append, rec.clock, self._local
         adopt, files, getframe = self._adopt, _INSTRUMENT_FILES, sys._getframe
+        programs, record = PROGRAM_FILES, rec.record
         limit = rec.max_events
 
         def op(kind: str, obj: str, detail: dict[str, Any] = EMPTY) -> None:
@@ -196,8 +205,17 @@ class Runtime:
             except AttributeError:
                 info = adopt()
             frame = getframe(2)  # the primitive's caller, usually the scenario
-            while frame.f_code.co_filename in files:
+            code = frame.f_code
+            while code.co_filename in files:
                 frame = frame.f_back  # type: ignore[assignment]  # never None: a scenario frame is below
+                code = frame.f_code
+            if code.co_filename not in programs and programs:
+                # Called through a library (asyncio's executor): the program's nearest line.
+                found = program_frame(frame)
+                if found is None:  # no program code on the stack: no line
+                    record(kind, info.name, info.state, obj, None, detail)
+                    return
+                frame, code = found, found.f_code
             if rec.enabled:
                 seq = nxt()
                 # The code and the offset, not the line: the writer looks the line up
@@ -210,7 +228,7 @@ class Runtime:
                         info.name,
                         info.state,
                         obj,
-                        frame.f_code,
+                        code,
                         detail,
                         frame.f_lasti,
                     )
@@ -268,16 +286,15 @@ def program_frame(frame: FrameType | None) -> FrameType | None:
     """The program's frame nearest to ``frame`` up the stack: the nearest in a program's
     file (``program.is_program_code``) — a program may call us through the standard
     library — else, for code not registered as a program (a test calling us directly),
-    the nearest outside ``app/instrument``."""
+    the nearest outside ``app/instrument``; with a program registered, one outside the
+    standard library and ``app`` too (a thread of asyncio's pool: none)."""
     first = None
     while frame is not None:
         filename = frame.f_code.co_filename
         if filename not in _INSTRUMENT_FILES:
-            if filename in PROGRAM_FILES:
+            if filename in PROGRAM_FILES or not PROGRAM_FILES:
                 return frame
-            if first is None:
-                if not PROGRAM_FILES:
-                    return frame
+            if first is None and not filename.startswith(_NOT_PROGRAM):
                 first = frame
         frame = frame.f_back
     return first

@@ -155,7 +155,18 @@ def _asyncio_substitute() -> ModuleType:
 # ``asyncio``'s names a program gets traced: from ``tasks.py``, from ``asyncio_prims.py``.
 ASYNCIO_TRACED = (
     ("run", "Runner", "new_event_loop", "gather"),
-    ("Lock", "Semaphore", "Event", "Queue", "TaskGroup", "sleep", "to_thread", "wait"),
+    (
+        "Lock",
+        "Semaphore",
+        "Event",
+        "Queue",
+        "Condition",
+        "TaskGroup",
+        "sleep",
+        "to_thread",
+        "wait",
+        "wait_for",
+    ),
 )
 
 

@@ -5,7 +5,9 @@ A program that imports ``asyncio`` gets a substitute module (``stdlib.py``) whos
 coroutine in ``_Traced``, which sees each resume (``Task.__step`` calling ``send`` or
 ``throw``: C code on 3.11, so the coroutine is followed from the outside) and each
 suspend (what ``send`` returns: the future the coroutine awaits, or ``None`` for a bare
-yield).  Each task is a lane of its own with the five thread states:
+yield).  So does a task of a ``to_thread(...)`` the program made (``gather`` makes one of
+each it is given): ``LANE_CODES``.  Each task is a lane of its own with the five thread
+states:
 
 - ``create``/``start`` (New, Runnable) when the loop makes it (it is scheduled at once),
   recorded just after ``create_task`` returns, once its ``name=`` is set;
@@ -55,8 +57,10 @@ from app.instrument.program import PROGRAM_FILES
 from app.instrument.runtime import Runtime, ThreadInfo, raised_at
 
 __all__ = [
+    "LANE_CODES",
     "Lane",
     "Runner",
+    "awaited_by",
     "current_lane",
     "factory",
     "gather",
@@ -109,6 +113,9 @@ class Lane:
         return info
 
 
+# Code of our own coroutines that stand for a program's call (``asyncio_prims.to_thread``):
+# a task of one is a lane like a task of the program's coroutine (``gather`` makes one).
+LANE_CODES: set[Any] = set()
 _steered: weakref.WeakSet[Any] = weakref.WeakSet()  # loops under a controlled run's scheduler
 _births: list[Lane] = []  # tasks made whose create is not recorded yet
 _lanes: weakref.WeakKeyDictionary[Any, Lane] = weakref.WeakKeyDictionary()  # task → lane
@@ -154,6 +161,18 @@ def _lane_name(task: Any) -> str | None:
     return lane.name() if lane is not None else None
 
 
+def awaited_by(fut: Any) -> str | None:
+    """The task lane waiting for ``fut`` (its wakeup among ``fut``'s callbacks), if any."""
+    for callback, _ in getattr(fut, "_callbacks", None) or ():
+        try:
+            lane = _lanes.get(getattr(callback, "__self__", None))
+        except TypeError:  # not a task (an unhashable owner)
+            continue
+        if lane is not None:
+            return lane.name()
+    return None
+
+
 def lanes_of(rt: Runtime) -> list[Any]:
     """The tasks that are lanes of the run ``rt``, in the order they were made."""
     return [task for task, lane in list(_lanes.items()) if lane.rt is rt]
@@ -184,7 +203,11 @@ class _Traced(collections.abc.Coroutine):  # type: ignore[type-arg]
     def __init__(self, coro: Any, lane: Lane) -> None:
         self._coro = coro
         self._lane = lane
-        self._line: int | None = _await_line(coro)  # where it resumes next
+        self._line = self._where()  # where it resumes next
+
+    def _where(self) -> int | None:
+        # A ``to_thread`` lane has no await of the program: the line that made it.
+        return _await_line(self._coro) or self._lane.line
 
     def __getattr__(self, name: str) -> Any:
         # What asyncio's repr and get_stack look at: __qualname__, cr_frame, cr_await…
@@ -234,7 +257,7 @@ class _Traced(collections.abc.Coroutine):  # type: ignore[type-arg]
     def _suspend(self, info: ThreadInfo, yielded: Any) -> None:
         lane, rt = self._lane, self._lane.rt
         _flush()
-        line = self._line = _await_line(self._coro)
+        line = self._line = self._where()
         if yielded is None:  # a bare yield: ready again at once
             rt.emit("preempt", None, {"task": True, "yield": True}, RUNNABLE, info, line)
             return
@@ -280,7 +303,11 @@ def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asynci
     """The loop's task factory: a task of a coroutine of the program is a lane."""
     rt = runtime.current
     code = getattr(coro, "cr_code", None)
-    if rt is None or code is None or code.co_filename not in PROGRAM_FILES:
+    if (
+        rt is None
+        or code is None
+        or (code.co_filename not in PROGRAM_FILES and code not in LANE_CODES)
+    ):
         # Outside a run, or asyncio's own coroutines (shutting the loop down): plain.
         return asyncio.Task(coro, loop=loop, **kwargs)
     line = _program_line(sys._getframe(1))

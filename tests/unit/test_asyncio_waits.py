@@ -238,3 +238,49 @@ def test_a_task_step_queued_behind_a_callback_is_offered_too() -> None:
     events, done = run_controlled(BEHIND, "manual", choices=["Task-3"])  # b first, by name
     assert outputs(events) == ["b", "a", "callback"]
     assert done["facts"]["schedule"] == ["Task-3"]
+
+
+NOTIFY = """\
+import asyncio
+
+cond = asyncio.Condition()
+
+
+async def waiter():
+    async with cond:
+        await cond.wait()
+
+
+async def main():
+    waiters = [asyncio.create_task(waiter(), name=n) for n in ("a", "b", "c")]
+    await asyncio.sleep(0.01)
+    async with cond:
+        cond.notify()
+        cond.notify_all()
+    await asyncio.gather(*waiters)
+    print("all woken")
+
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.timeout(60)
+def test_a_conditions_notify_is_recorded_with_the_tasks_it_wakes() -> None:
+    """As a threading.Condition's: ``notify``/``notify_all`` on the condition, by the
+    notifying task's lane, ``woken`` the task lanes it wakes, ``waiting`` those left."""
+    for seed in (1, 2, 3):
+        events, _ = run_controlled(NOTIFY, seed=seed)
+        assert outputs(events) == ["all woken"]
+        waited = [e["thread"] for e in events if e["kind"] == "block" and e["obj"] == "cond"]
+        first, *rest = waited[:3]  # the order they began to wait in (the seed's)
+        notes = [e for e in events if e["kind"] in ("notify", "notify_all")]
+        assert [(e["kind"], e["thread"], e["obj"], e["detail"]) for e in notes] == [
+            ("notify", "Task-1", "cond", {"woken": [first], "waiting": 2, "task": True}),
+            ("notify_all", "Task-1", "cond", {"woken": rest, "waiting": 0, "task": True}),
+        ]
+        line = NOTIFY.splitlines().index("        cond.notify()") + 1
+        assert [e["line"] for e in notes] == [line, line + 1]
+        assert all(e["state"] == "Running" for e in notes)
+    events, _ = run(NOTIFY)  # free mode: the same events, consistent
+    assert [e["kind"] for e in events if e["kind"].startswith("notify")] == ["notify", "notify_all"]
