@@ -91,4 +91,4 @@ class Helpers(RealPool):
     def wait(self, timeout: float | None) -> None:
         """The loop's thread waits, through the scheduler, for a thread's call or its
         next timer (``timeout``; None: only a call can end it)."""
-        self._rt.hook.acquire(self._rt, self._wake, timeout, None, "wait")
+        self._rt.hook.acquire(self._rt, self._wake, timeout, None, "wait", loop=True)

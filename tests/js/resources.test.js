@@ -160,3 +160,18 @@ test("the end event's schedule and steps are found wherever the server puts them
   const inVerdict = end({ status: "finished", verdict: { summary: "x", facts: { schedule: ["T1"] } } });
   assert.deepEqual(inVerdict.schedule, ["T1"]);
 });
+
+test("a controlled run's event loop with no ready task waits for a call or a timer", () => {
+  const log = events([
+    ...started("MainThread"),
+    ["create", "Task-1", "New", null, null, { task: true, loop: "MainThread" }],
+    ["start", "Task-1", "Runnable"],
+    ["block", "Task-1", "Blocked", null, 3, { reason: "sleep", seconds: 0.5 }],
+    ["block", "MainThread", "Blocked", null, null, { reason: "wait", timeout: 0.5, loop: true }],
+  ]);
+  const state = fold(initialState(), log);
+  assert.equal(waitText(state, "MainThread"), "its event loop waits for a call or a timer");
+  // A thread with no task on it, blocked the same way, says no more than it knows.
+  const plain = fold(initialState(), events([...started("T1"), ["block", "T1", "Blocked", null, null, { reason: "wait" }]]));
+  assert.equal(waitText(plain, "T1"), "waiting (wait)");
+});

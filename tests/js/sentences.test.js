@@ -55,3 +55,13 @@ test("a join on a child process's MainThread waits for the process", () => {
   assert.equal(sentence(ev), "MainThread waits for process Process-1 to finish");
   assert.equal(sentence({ ...ev, obj: "Process-1/Thread-2" }), "MainThread waits for Process-1/Thread-2 to finish");
 });
+
+test("an event loop's wait names what can end it, and a wait on nothing says no 'null'", () => {
+  const block = (detail, obj = null) => ({ seq: 1, t: 0, kind: "block", thread: "MainThread", state: "Blocked", obj, line: null, detail });
+  assert.equal(sentence(block({ reason: "wait", loop: true, timeout: 0.5 })),
+    "MainThread: its event loop waits for another thread's call or its next timer (0.5 s)");
+  assert.equal(sentence(block({ reason: "wait", loop: true, timeout: null })),
+    "MainThread: its event loop waits for another thread's call");
+  assert.equal(sentence(block({ reason: "wait" })), "MainThread waits");
+  assert.equal(sentence(block({ reason: "wait" }, "ready")), "MainThread waits on ready");
+});

@@ -141,7 +141,10 @@ def test_a_future_no_thread_will_set_is_a_deadlock_not_a_stall() -> None:
     source = source.replace("    side.join()\n", "")
     events, done = run_controlled(source, status="deadlocked")
     last = [e for e in events if e["thread"] == "MainThread"][-1]
-    assert (last["kind"], last["detail"]) == ("block", {"reason": "wait", "timeout": None})
+    assert (last["kind"], last["detail"]) == (
+        "block",
+        {"reason": "wait", "timeout": None, "loop": True},
+    )
     assert "MainThread is blocked" in done["message"]
 
 

@@ -53,7 +53,13 @@ export function waitText(state, name) {
     return note ? `waiting for I/O: ${note}` : "waiting for I/O";
   }
   const wait = waitsFor(state, name);
-  if (!wait) return reason ? `waiting (${reason})` : "waiting";
+  if (!wait) {
+    // A controlled run's event loop, with no ready task: waiting for a call or a timer.
+    if (reason === "wait" && Object.values(state.threads).some((t) => t.loop === name)) {
+      return "its event loop waits for a call or a timer";
+    }
+    return reason ? `waiting (${reason})` : "waiting";
+  }
   if (wait.isThread) return `waits for ${joined(wait.obj)} to finish`;
   const r = state.resources[wait.obj];
   const held = wait.heldBy.length ? `, held by ${wait.heldBy.join(", ")}` : "";

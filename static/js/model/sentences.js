@@ -62,7 +62,9 @@ const SAY = {
       case "io": return `${who} waits for I/O`;
       case "put": return `${who} blocks: ${obj} is full`;
       case "get": return `${who} blocks: ${obj} is empty`;
-      case "wait": return `${who} waits on ${obj}`;
+      case "wait":
+        if (d.loop) return `${who}: its event loop waits for another thread's call${typeof d.timeout === "number" ? ` or its next timer (${seconds(d.timeout)})` : ""}`;
+        return obj ? `${who} waits on ${obj}` : `${who} waits`;
       default: return `${who} blocks: waits for ${obj}`;
     }
   },
