@@ -8,7 +8,7 @@ from typing import Any
 
 from app.analysis import verdicts
 from app.analysis.history import replay
-from app.analysis.waitfor import describe
+from app.analysis.waitfor import describe, find_cycle, sentences
 from app.contract import Status
 from app.instrument.events import Event
 
@@ -30,5 +30,7 @@ def conclude(
     if deadlock is not None:
         result["facts"].setdefault("cycle", deadlock["threads"])
         if not verdicts.has_own(scenario_id):
-            result["summary"] = f"Deadlock. {deadlock['text']}"
+            what, why = sentences(deadlock["cycle"], bool(find_cycle(history)))
+            result["summary"] = f"Deadlock: {what}"
+            result["facts"]["details"] = [why]
     return Conclusion(deadlock=deadlock, verdict=result)

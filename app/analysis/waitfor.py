@@ -56,18 +56,24 @@ def describe(history: History) -> dict[str, Any]:
         entries.append(
             {"thread": name, "holds": holds, "waits_for": th.waiting_for, "reason": th.reason}
         )
-    return {"cycle": entries, "threads": stuck, "text": _sentence(entries, bool(cycle))}
+    what, why = sentences(entries, bool(cycle))
+    return {"cycle": entries, "threads": stuck, "text": f"{what} {why}".strip()}
 
 
-def _sentence(entries: list[dict[str, Any]], is_cycle: bool) -> str:
+def sentences(entries: list[dict[str, Any]], is_cycle: bool) -> tuple[str, str]:
+    """Who waits for what, and why nothing can change it: two sentences (the second
+    empty when no thread is blocked)."""
     parts = []
     for e in entries:
         holds = f"holds {' and '.join(e['holds'])} and " if e["holds"] else ""
         verb = "waits to join" if e["reason"] == "join" else "waits for"
         parts.append(f"{e['thread']} {holds}{verb} {e['waits_for']}")
     if not parts:
-        return "No thread is blocked."
+        return "No thread is blocked.", ""
     text = "; ".join(parts) + "."
-    if is_cycle:
-        return text[0].upper() + text[1:] + " Each waits for the next: none can go on."
-    return text[0].upper() + text[1:] + " Nothing left running can wake them."
+    why = (
+        "Each waits for the next: none can go on."
+        if is_cycle
+        else "Nothing left running can wake them."
+    )
+    return text[0].upper() + text[1:], why

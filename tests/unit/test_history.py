@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from app.analysis import conclude
 from app.analysis.history import check, replay
 from app.analysis.waitfor import describe, find_cycle
+from app.contract import Status
 from app.instrument.events import Event, make
 from app.worker.program import load_source
 from tests.unit.conftest import traced_run
@@ -300,3 +302,14 @@ def test_describe_a_join_cycle_and_a_stall_without_cycle() -> None:
     assert detail["threads"] == ["T1"]
     assert detail["text"] == "T1 waits for E. Nothing left running can wake them."
     assert describe(replay(Log("T1").events))["text"] == "No thread is blocked."
+
+
+def test_a_deadlock_without_a_verdict_of_its_own_is_summed_up_in_one_sentence() -> None:
+    log = Log("T1", "T2").declare("A", "Lock").declare("B", "Lock")
+    log.add("acquire", "T1", obj="A").add("acquire", "T2", obj="B")
+    log.add("block", "T1", "Blocked", "B", reason="acquire", timeout=None)
+    log.add("block", "T2", "Blocked", "A", reason="acquire", timeout=None)
+    verdict = conclude("no-such-scenario", {}, log.events, Status.DEADLOCKED).verdict
+    assert verdict["summary"] == "Deadlock: T1 holds A and waits for B; T2 holds B and waits for A."
+    assert verdict["facts"]["details"] == ["Each waits for the next: none can go on."]
+    assert verdict["facts"]["cycle"] == ["T1", "T2"]
