@@ -28,6 +28,7 @@ from app.analysis.verdicts.base import (
     Verdict,
     listing,
     plural,
+    said,
     seconds,
     status_text,
     verdict_for,
@@ -38,7 +39,7 @@ from app.instrument.events import BLOCKED, DEAD, NEW
 
 TOP = 5  # entries of each list in the facts
 MAX_FATES = 20  # threads whose fate the facts spell out
-IN_SUMMARY = 3  # findings the summary tells; the rest go to ``more_findings``
+IN_SUMMARY = 3  # the summary tells the first, its details the next; the rest: ``more_findings``
 MAX_MORE = 10  # findings in ``more_findings``
 MAX_NAMES = 4  # threads named in one sentence
 MAX_CODE = 80  # characters of a line of code quoted
@@ -130,10 +131,10 @@ def own_code(params: dict[str, Any], history: History, status: str) -> Verdict:
     more = findings[IN_SUMMARY : IN_SUMMARY + MAX_MORE]
     if more:
         facts["more_findings"] = {str(i): text for i, text in enumerate(more, 1)}
-    summary = " ".join(findings[:IN_SUMMARY])
-    if more:
-        summary += f" ({plural(len(findings) - IN_SUMMARY, 'more finding')} below.)"
-    return {"summary": summary, "facts": facts}
+    summary = findings[0]  # the most important, read first; the next ones right under it
+    if len(findings) > 1:
+        summary += f" ({plural(len(findings) - 1, 'more finding')} below.)"
+    return said(summary, findings[1:IN_SUMMARY], facts)
 
 
 # --- sentences ---------------------------------------------------------------------------
