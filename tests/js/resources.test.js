@@ -3,6 +3,7 @@ import { test } from "node:test";
 
 import { ITEMS_KEPT, fold, initialState } from "../../static/js/model/reducer.js";
 import { waitText } from "../../static/js/model/queries.js";
+import { expected } from "../../static/js/views/primitives.js";
 import { events, fixture } from "./helpers.js";
 
 const started = (...names) => names.flatMap((n) => [
@@ -97,6 +98,18 @@ test("a shared counter knows what it should be: each lost update shows", () => {
   assert.equal(counter.value, 2);
   assert.equal(counter.intended, 3);
   assert.deepEqual(counter.lastRead, {});
+  assert.deepEqual(expected(counter), { intended: 3, lost: 1 });
+});
+
+test("a shared text or dict has no 'should be': it is what was last written", () => {
+  const state = fold(initialState(), events([
+    ...started("T1"),
+    ["declare", "T1", "Running", "progress", 1, { type: "Shared", value: "{}" }],
+    ["write", "T1", "Running", "progress", 2, { value: "{}" }],
+    ["declare", "T1", "Running", "hits", 1, { type: "Shared", value: 0 }],
+  ]));
+  assert.equal(expected(state.resources.progress), null);
+  assert.equal(expected(state.resources.hits), null); // nothing written yet: nothing to check
 });
 
 test("the recorded race's counter: should-be minus value is the verdict's loss", () => {

@@ -207,13 +207,24 @@ function queue(r) {
     h("ol", { class: "q-items", "aria-label": "contents, next out first" }, ...cells));
 }
 
+/**
+ * What a shared number should be by now, and how much of it lost updates took. Only for
+ * numbers: a text or a dict simply is what was last written, so there is nothing to check.
+ * @param {ResourceView} r
+ * @returns {{ intended: number, lost: number } | null}
+ */
+export function expected(r) {
+  if (typeof r.intended !== "number" || typeof r.value !== "number" || r.writes === 0) return null;
+  return { intended: r.intended, lost: r.intended - r.value };
+}
+
 /** @param {ResourceView} r */
 function shared(r) {
-  const lost = typeof r.intended === "number" && typeof r.value === "number" ? r.intended - r.value : 0;
-  const should = r.intended !== null && r.intended !== undefined && r.writes > 0
-    ? h("span", { class: `prim-should${lost ? " is-off" : ""}` },
-        `should be ${formatValue(r.intended)}`,
-        lost > 0 ? h("strong", { class: "prim-lost" }, ` — ${formatValue(lost)} lost`) : " ✓")
+  const want = expected(r);
+  const should = want
+    ? h("span", { class: `prim-should${want.lost ? " is-off" : ""}` },
+        `should be ${formatValue(want.intended)}`,
+        want.lost > 0 ? h("strong", { class: "prim-lost" }, ` — ${formatValue(want.lost)} lost`) : " ✓")
     : null;
   return h("div", {},
     h("p", { class: "prim-big prim-value" }, `= ${formatValue(r.value)}`, should),
