@@ -10,20 +10,27 @@ import weakref
 from app.instrument import runtime
 from app.instrument.events import NEW, RUNNABLE, RUNNING
 
-__all__ = ["internal_lane"]
+__all__ = ["RELAY", "internal_lane"]
+
+RELAY = "relay"  # the mark on a relay's lane (``internal_lane``)
 
 
-def internal_lane(thread: threading.Thread | None, bind: bool = False) -> None:
+def internal_lane(thread: threading.Thread | None, bind: bool = False, relay: bool = False) -> None:
     """Show a thread the library started for itself (a pool's handlers, an executor's
     manager, a queue's feeder) as a lane of the run, marked ``internal``: adopted as
     ``Runtime`` adopts a stranger, its end noticed the same way (``reap_adopted``).
     ``bind``: called by that thread itself, whose operations are then on this lane.
+    ``relay``: the thread only passes a process pool's tasks and results along (a
+    ``Pool``'s handlers, a process executor's manager): it looks Running, and the
+    free-mode watchdog does not count it beside a wait for workers that can never end.
     Free mode only: the controlled scheduler has no place for a thread it cannot steer."""
     rt = runtime.current
     if rt is None or rt.controlled or thread is None or not thread.is_alive():
         return
     info = rt.new_thread(thread.name, daemon=True)
     info.extra["os_thread"] = _Weak(thread)
+    if relay:
+        info.extra[RELAY] = True
     if bind:
         rt.bind(info)
     with rt._lock:

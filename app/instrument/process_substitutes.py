@@ -2,8 +2,9 @@
 ``Process``, ``Pool``, ``Queue`` and ``ProcessPoolExecutor`` whose processes are
 ``processes.TracedProcess`` — a child process as lanes of the run — and whose own
 threads (a pool's handlers, an executor's manager, a queue's feeder, a ``ThreadPool``'s
-workers) are lanes marked ``internal``; a controlled run's waits for a pool's or an
-executor's results wait for their workers (``processes.awaiting``).  The default start
+workers) are lanes marked ``internal``; every wait for a pool's or an executor's
+results waits for their workers (``processes.awaiting``: for real in a controlled run,
+seen by the free-mode deadlock watchdog in a free one).  The default start
 method is "spawn" (``processes.DEFAULT_METHOD``).
 """
 
@@ -48,11 +49,11 @@ class _AwaitedResult:
     _tl_pool: Pool
 
     def wait(self, timeout: float | None = None) -> None:
-        with awaiting(_workers(self._tl_pool)):
+        with awaiting(_workers(self._tl_pool), bounded=timeout is not None):
             super().wait(timeout)  # type: ignore[misc]
 
     def get(self, timeout: float | None = None) -> Any:
-        with awaiting(_workers(self._tl_pool)):
+        with awaiting(_workers(self._tl_pool), bounded=timeout is not None):
             return super().get(timeout)  # type: ignore[misc]
 
 
@@ -62,7 +63,7 @@ class _AwaitedIterator(multiprocessing.pool.IMapIterator):  # type: ignore[type-
     _tl_pool: Pool
 
     def next(self, timeout: float | None = None) -> Any:
-        with awaiting(_workers(self._tl_pool)):
+        with awaiting(_workers(self._tl_pool), bounded=timeout is not None):
             return super().next(timeout)
 
     __next__ = next
@@ -101,7 +102,7 @@ class Pool(multiprocessing.pool.Pool):
             context = _default.get_context()
         super().__init__(processes, initializer, initargs, maxtasksperchild, context)
         for handler in (self._worker_handler, self._task_handler, self._result_handler):  # type: ignore[attr-defined]
-            internal_lane(handler)
+            internal_lane(handler, relay=True)
 
     def _awaited(self, result: Any) -> Any:
         cls = _AWAITED.get(type(result))
@@ -137,7 +138,7 @@ class Pool(multiprocessing.pool.Pool):
             super().join()
 
     def terminate(self) -> None:
-        with awaiting(_workers(self)):
+        with awaiting(_workers(self), bounded=True):  # it kills them
             super().terminate()
 
 
@@ -284,7 +285,7 @@ class ProcessPoolExecutor(_RealProcessPoolExecutor):
         started = self._executor_manager_thread
         super()._start_executor_manager_thread()
         if started is None:
-            internal_lane(self._executor_manager_thread)
+            internal_lane(self._executor_manager_thread, relay=True)
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:  # map too
         future = super().submit(fn, *args, **kwargs)
@@ -305,11 +306,11 @@ class _AwaitedFuture(Future):  # type: ignore[type-arg]
     _tl_processes: dict[int, Any]
 
     def result(self, timeout: float | None = None) -> Any:
-        with awaiting(self._tl_processes.values()):
+        with awaiting(self._tl_processes.values(), bounded=timeout is not None):
             return super().result(timeout)
 
     def exception(self, timeout: float | None = None) -> BaseException | None:
-        with awaiting(self._tl_processes.values()):
+        with awaiting(self._tl_processes.values(), bounded=timeout is not None):
             return super().exception(timeout)
 
     # What the traced ``concurrent.futures.wait`` and ``as_completed`` (completion.py)

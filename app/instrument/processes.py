@@ -14,9 +14,10 @@ name>`` (``Process-1/MainThread``):
   numbering.  When the channel closes and the process has ended, the reader ends the
   lanes still alive and records the process's ``exit`` with ``exitcode``.  The reader
   also keeps a view of the child's lanes from their events (``child_lanes``): the
-  watchdog sees a deadlock inside a child as in the parent, and a controlled run's
-  thread joining a live child or waiting for a pool's results (``awaiting``) as
-  waiting for those children, not as a stall.
+  watchdog sees a deadlock inside a child as in the parent, and a thread waiting for
+  a pool's results (``awaiting``) as waiting for those children: in a controlled run
+  (a join too) not as a stall; in a free run, where that wait is untraced, as blocked
+  for good while they can never end (``waits_for``).
 - **child side** (``child_run``): before any of the program's code runs in the child — at
   the unpickling of the process object under "spawn" / "forkserver", first thing in
   ``_bootstrap`` under "fork" — a fresh ``Runtime`` (free mode: children run free, also
@@ -51,9 +52,10 @@ from app.instrument.events import DEAD, NEW, PROCESS_SEPARATOR, RUNNABLE
 from app.instrument.process_child import Boot, child_run, trace_idle, watch_parent
 from app.instrument.runtime import Runtime, ThreadInfo
 
-__all__ = ["TracedProcess", "awaited", "awaiting", "child_lanes"]
+__all__ = ["TracedProcess", "awaited", "awaiting", "child_lanes", "waits_for"]
 
 DEFAULT_METHOD = "spawn"
+WAITS_FOR = "waits_for"  # a free run's thread's mark: the children it waits for
 
 
 # --- the parent side ----------------------------------------------------------------
@@ -269,17 +271,30 @@ def awaited(threads: list[ThreadInfo]) -> list[ThreadInfo]:
 
 
 @contextmanager
-def awaiting(children: Iterable[Any]) -> Iterator[None]:
-    """A thread of a controlled run waits for real for what these child processes do
-    (a join, a pool's or a process executor's results): children run free, so the
-    wait is outside the schedule.  Marked on their lanes for the watchdog, which sees
-    no stall while they live, a deadlock only if they can never end.  A no-op in free
-    mode, outside a run, and in a thread the library started for itself."""
+def awaiting(children: Iterable[Any], bounded: bool = False) -> Iterator[None]:
+    """A thread waits for what these child processes do (a join, a pool's or a process
+    executor's results).  A controlled run: children run free, so the wait is real,
+    outside the schedule; marked on their lanes (``awaited``) for the watchdog, which
+    sees no stall while they live, a deadlock only if they can never end.  A free run:
+    the wait is the library's, untraced (the thread looks Running); marked on the
+    waiting thread's lane (``waits_for``), which the watchdog takes as blocked for good
+    while those children can never end.  ``bounded``: the wait ends by itself (a
+    timeout; ``terminate``, which kills them), never a deadlock.  A no-op outside a run
+    and in a thread the library started for itself."""
     rt = runtime.current
-    if rt is None or not rt.controlled or getattr(rt._local, "info", None) is None:
+    info = getattr(rt._local, "info", None) if rt is not None else None
+    if rt is None or info is None:
         yield
         return
     lanes = [lane for p in list(children) if (lane := getattr(p, "_tl_lane", None)) is not None]
+    if not rt.controlled:
+        outer = info.extra.get(WAITS_FOR)
+        info.extra[WAITS_FOR] = None if bounded else lanes  # the innermost wait's
+        try:
+            yield
+        finally:
+            info.extra[WAITS_FOR] = outer
+        return
     with rt._lock:
         for lane in lanes:
             lane.extra["awaited"] = lane.extra.get("awaited", 0) + 1
@@ -289,6 +304,12 @@ def awaiting(children: Iterable[Any]) -> Iterator[None]:
         with rt._lock:
             for lane in lanes:
                 lane.extra["awaited"] -= 1
+
+
+def waits_for(info: ThreadInfo) -> list[ThreadInfo]:
+    """The child processes' lanes a thread of a free run waits for, untraced and with no
+    timeout (``awaiting``), if it does."""
+    return list(info.extra.get(WAITS_FOR) or ())
 
 
 def _exit_code(process: TracedProcess) -> int | None:

@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 from app.contract import Status
 from app.instrument import processes, runtime
 from app.instrument.events import BLOCKED, DEAD, NEW, PROCESS_SEPARATOR, RUNNING
+from app.instrument.library_threads import RELAY
 from app.instrument.process_child import TASKS
 from app.instrument.runtime import Runtime, ThreadInfo
 from app.instrument.scheduler import Scheduler
@@ -157,7 +158,8 @@ class Worker:
 
     def _watchdog(self) -> None:
         """Ends runs that can no longer progress on their own.  Free mode: every live
-        thread blocked for good, a child process's own threads included (a deadlock).
+        thread blocked for good, a child process's own threads included (a deadlock),
+        a wait for a pool's results on workers that can never end too (``_free_stuck``).
         Controlled mode: the running thread made no traced operation for a while — it
         blocks on something the scheduler cannot see (a socket, a plain ``_thread``
         lock) or computes without end; unless it waits for live child processes (a
@@ -184,7 +186,7 @@ class Worker:
                     self.finish(Status.FAILED, _stall_message(self.rt))
                 continue
             # Every lane of the run, the child processes' included.
-            stuck = _all_stuck(processes.child_lanes(self.rt.threads))
+            stuck = _free_stuck(self.rt.threads)
             if stuck and quiet >= DEADLOCK_QUIET:
                 self.finish(Status.DEADLOCKED, _deadlock_message(stuck))
 
@@ -207,6 +209,30 @@ def _all_stuck(threads: list[ThreadInfo], awaited: bool = False) -> list[ThreadI
     if all(_idle(t) for t in live):
         return []
     return live
+
+
+def _free_stuck(threads: list[ThreadInfo]) -> list[ThreadInfo]:
+    """Free mode: the lanes of a deadlock across processes, else an empty list.  A
+    thread waiting for a pool's or a process executor's results, untraced and with no
+    timeout (``processes.waits_for``; it looks Running), counts as blocked for good while
+    the workers it waits for can never end (their lanes all blocked for good, not all
+    idle: a deadlock in a worker) — as a join of a child blocks on its lane.  Then the
+    pool's relays (its handler threads, an executor's manager: they look Running, and
+    only pass tasks and results along) count for nothing; every other lane must be
+    stuck too."""
+    lanes = processes.child_lanes(threads)
+    waiting = [t for t in threads if t.state not in (DEAD, NEW) and _waits_forever(t)]
+    if not waiting:
+        return _all_stuck(lanes)
+    ids = {id(t) for t in waiting}
+    rest = [t for t in lanes if id(t) not in ids and not t.extra.get(RELAY)]
+    stuck = _all_stuck(rest, awaited=any(not t.daemon for t in waiting))
+    return waiting + stuck if stuck else []
+
+
+def _waits_forever(t: ThreadInfo) -> bool:
+    children = processes.waits_for(t)
+    return bool(children) and bool(_all_stuck(processes.child_lanes(children), awaited=True))
 
 
 def _idle(t: ThreadInfo) -> bool:
