@@ -7,7 +7,9 @@ mutex.  Here the waiter's event is a flag under a ``Monitor``, so setting it is 
 scheduling point and waiting on it is handed to the run's hook: a visible block and
 wake (on the first pending future, all of them in ``detail.futures``), scheduled in
 controlled mode, timed on the run's clock.  Sets of futures come back in the order the
-futures were made (``Future.__hash__``), the same every run.
+futures were made (``Future.__hash__``), the same every run.  A process executor's
+futures: a controlled run waits for them for real (``_outside``); a free run's wait is
+marked as a wait for the executor's workers, for the deadlock watchdog (``_free``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from concurrent.futures._base import (
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from app.instrument import runtime
+from app.instrument import processes, runtime
 from app.instrument.futures import Future
 from app.instrument.monitor import Monitor, emit, point
 
@@ -202,6 +204,24 @@ def _outside(futures: set[Future[Any]]) -> list[Any]:
 
 
 @contextmanager
+def _free(pending: set[Future[Any]], timeout: float | None) -> Iterator[None]:
+    """A free run's wait for pending futures of process executors (a future of one keeps
+    its executor's workers: ``_tl_processes``) is a wait for their workers, every
+    executor's at once (``processes.awaiting``): the watchdog takes it as blocked for
+    good while they can never end (``bounded``: a timeout ends it).  A thread's future
+    among them is left to the watchdog's other rules: the threads that could complete
+    it are lanes it sees, and must all be stuck too."""
+    rt = runtime.current
+    executors = {id(p): p for f in pending if (p := getattr(f, "_tl_processes", None))}
+    if rt is None or rt.controlled or not executors:
+        yield
+        return
+    children = [child for workers in executors.values() for child in list(workers.values())]
+    with processes.awaiting(children, bounded=timeout is not None):
+        yield
+
+
+@contextmanager
 def _all(outside: list[Any]) -> Iterator[None]:
     with ExitStack() as stack:
         for waiting in outside:
@@ -240,7 +260,8 @@ def wait(
             pending[0],
             {"timeout": timeout, "futures": pending, "return_when": return_when},
         )
-    waiter.wait(rt, timeout, pending[0])
+    with _free(not_done, timeout):
+        waiter.wait(rt, timeout, pending[0])
     _uninstall(futures, waiter)
     done.update(waiter.finished_futures)
     return _pair(done, futures - done)
@@ -274,7 +295,8 @@ def as_completed(fs: Iterable[Future[_T]], timeout: float | None = None) -> Iter
                     raise TimeoutError(f"{len(pending)} (of {total_futures}) futures unfinished")
             names = _names(pending)
             emit(rt, "wait", names[0], {"timeout": wait_timeout, "futures": names})
-            waiter.wait(rt, wait_timeout, names[0])
+            with _free(pending, wait_timeout):
+                waiter.wait(rt, wait_timeout, names[0])
             with waiter.lock:
                 finished = waiter.finished_futures
                 waiter.finished_futures = []

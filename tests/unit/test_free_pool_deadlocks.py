@@ -1,7 +1,9 @@
 """A free run's waits for a pool's or a process executor's results, seen by the
 deadlock watchdog (``processes.awaiting``, ``runner.free_stuck``): a pool worker that
 deadlocks inside its task ends the run ``deadlocked`` within seconds, with the child's
-cycle — not at the wall time — for ``Pool`` and ``ProcessPoolExecutor`` ("spawn");
+cycle — not at the wall time — for ``Pool`` and ``ProcessPoolExecutor`` ("spawn"),
+``concurrent.futures.wait`` and ``as_completed`` on its futures included (beside a
+thread's future: only once that thread is stuck too);
 workers that are busy (computing, sleeping) or idle, and a wait with a timeout, are
 never a deadlock.  Without the fix the deadlocked runs hang (the parent's wait for the
 results is untraced, the pool's handler threads look Running): each such test has a
@@ -51,6 +53,14 @@ DEADLOCKED: dict[str, str] = {
     "        executor.submit(task, 0).result()",
     "executor map": "with concurrent.futures.ProcessPoolExecutor(2) as executor:\n"
     "        print(list(executor.map(task, [1, 0])))",
+    # concurrent.futures.wait and as_completed on the executor's futures (completion.py)
+    "futures wait": "with concurrent.futures.ProcessPoolExecutor(1) as executor:\n"
+    "        concurrent.futures.wait([executor.submit(task, 0)])",
+    "futures wait first completed": "with concurrent.futures.ProcessPoolExecutor(2) as executor:\n"
+    "        concurrent.futures.wait([executor.submit(task, 0)], return_when='FIRST_COMPLETED')",
+    "futures as_completed": "with concurrent.futures.ProcessPoolExecutor(1) as executor:\n"
+    "        for future in concurrent.futures.as_completed([executor.submit(task, 0)]):\n"
+    "            print(future.result())",
 }
 
 
@@ -145,6 +155,21 @@ FINE: dict[str, tuple[str, list[str]]] = {
         "        print(list(executor.map(square, [1, 2])))",
         ["70210", "[1, 4]"],
     ),
+    # concurrent.futures.wait and as_completed on busy and on idle workers.
+    "futures wait computing": (
+        "with concurrent.futures.ProcessPoolExecutor(2) as executor:\n"
+        "        done, _ = concurrent.futures.wait([executor.submit(compute, n) for n in (1, 2)])\n"
+        "        print(sorted(future.result() for future in done))",
+        ["[1, 2]"],
+    ),
+    "futures as_completed sleeping and idle": (
+        "with concurrent.futures.ProcessPoolExecutor(2) as executor:\n"
+        "        futures = [executor.submit(rest, n, 0.5 * n) for n in (1, 2, 3)]\n"
+        "        print([f.result() for f in concurrent.futures.as_completed(futures)])\n"
+        "        futures = [executor.submit(square, n) for n in range(60)]\n"
+        "        print(sum(f.result() for f in concurrent.futures.as_completed(futures)))",
+        ["[1, 2, 3]", "70210"],
+    ),
 }
 
 
@@ -223,6 +248,108 @@ def test_a_sibling_that_keeps_answering_beside_a_deadlocked_worker_is_no_deadloc
     assert done["status"] == "finished", done["message"]
     assert printed(events) == ["820", "timed out"]
     assert check(events) == []
+
+
+# A ProcessPoolExecutor's deadlocked worker beside other futures: wait and as_completed
+# wait (free mode) for a thread's future, another executor's busy worker, or a timeout.
+OTHERS = """
+def slow(seconds, say=True):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+    if say:  # not in a child: killed, its output may be lost
+        print("slow done")
+    return "slow"
+
+
+def main():
+    with concurrent.futures.ProcessPoolExecutor(1) as processes:
+        with concurrent.futures.{other}(1) as others:
+            stuck = processes.submit(task, 0)
+            {body}
+            for child in multiprocessing.active_children():
+                child.terminate()  # the stuck worker: the executors' exits can end
+"""
+FIRST = "return_when=concurrent.futures.FIRST_COMPLETED"
+OTHER_FUTURES: dict[str, tuple[str, str, str, list[str]]] = {
+    # The thread's future completes (then it is the only wait left: a deadlock).
+    "thread future, wait for all": (
+        "ThreadPoolExecutor",
+        "concurrent.futures.wait([stuck, others.submit(slow, 1.5)])",
+        "deadlocked",
+        ["slow done"],
+    ),
+    "thread future, wait for the first": (
+        "ThreadPoolExecutor",
+        f"done, _ = concurrent.futures.wait([stuck, others.submit(slow, 1.5)], {FIRST})\n"
+        "            print([future.result() for future in done])",
+        "finished",
+        ["slow done", "['slow']"],
+    ),
+    "thread future, as_completed": (
+        "ThreadPoolExecutor",
+        "print([f.result() for f in concurrent.futures.as_completed("
+        "[stuck, others.submit(slow, 1.5)])])",
+        "deadlocked",
+        ["slow done"],
+    ),
+    # Every thread stuck too: the thread's future can never complete either.
+    "thread future stuck too": (
+        "ThreadPoolExecutor",
+        f"concurrent.futures.wait([stuck, others.submit(crossed)], {FIRST})",
+        "deadlocked",
+        [],
+    ),
+    # Another executor's worker computes: its future completes.
+    "busy executor, wait for the first": (
+        "ProcessPoolExecutor",
+        f"done, _ = concurrent.futures.wait([stuck, others.submit(slow, 1.5, False)], {FIRST})\n"
+        "            print([future.result() for future in done])",
+        "finished",
+        ["['slow']"],
+    ),
+    "wait with a timeout": (
+        "ThreadPoolExecutor",
+        "print(len(concurrent.futures.wait([stuck], timeout=1.0).not_done))",
+        "finished",
+        ["1"],
+    ),
+    "as_completed with a timeout": (
+        "ThreadPoolExecutor",
+        "try:\n"
+        "                next(concurrent.futures.as_completed([stuck], timeout=1.0))\n"
+        "            except TimeoutError:\n"
+        "                print('timed out')",
+        "finished",
+        ["timed out"],
+    ),
+}
+
+
+@pytest.mark.timeout(30)  # without the fix: the deadlocked ones hang
+@pytest.mark.parametrize("case", list(OTHER_FUTURES))
+def test_waits_for_a_deadlocked_workers_future_beside_others(case: str) -> None:
+    other, body, status, expected = OTHER_FUTURES[case]
+    source = CROSSED + TASK + OTHERS.format(other=other, body=body)
+    events, done, took = timed_run(source, "others.py")
+    assert done["status"] == status, done["message"]
+    assert sorted(printed(events)) == sorted(expected)  # a child's output comes late
+    assert took < VERDICT_WITHIN, took
+    assert check(events) == []
+
+
+@pytest.mark.timeout(30)  # without the fix: the run hangs
+def test_as_completed_yields_the_results_before_a_deadlocked_workers() -> None:
+    source = program(
+        "with concurrent.futures.ProcessPoolExecutor(2) as executor:\n"
+        "        futures = [executor.submit(task, n) for n in (1, 2, 0)]\n"
+        "        for future in concurrent.futures.as_completed(futures):\n"
+        "            print(future.result())"
+    )
+    events, done, took = timed_run(source, "yields.py")
+    assert done["status"] == "deadlocked", done["message"]
+    assert sorted(printed(events)) == ["1", "2"]
+    assert took < VERDICT_WITHIN, took
 
 
 def lane(name: str, state: str, blocked_on: Any = None, daemon: bool = False) -> ThreadInfo:
