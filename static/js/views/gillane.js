@@ -87,7 +87,9 @@ export function drawGilLane(view, ctx, lane, y) {
     drawTogether(view, ctx, lane.together, y);
   } else if (!track || track.at.length === 0) {
     ctx.fillStyle = palette.muted;
-    ctx.fillText(track ? "nobody has held it yet" : lane.note, view.labelWidth + 4, y + GIL_H / 2, right - view.labelWidth - 8);
+    // The note under the timeline says why, in text a screen reader reads: not twice here.
+    const text = track ? "nobody has held it yet" : "not measured in this run (see the note below)";
+    ctx.fillText(text, view.labelWidth + 4, y + GIL_H / 2, right - view.labelWidth - 8);
   } else {
     const end = tracks.gil.offAt >= 0 && track === tracks.gil.gil ? tracks.gil.offAt : tracks.count;
     let painted = -Infinity;
