@@ -56,14 +56,19 @@ def main():
 """
 
 
-def test_processes_are_lanes_on_the_page(page: Any, live_url: str, shot: Any) -> None:
+def open_run(page: Any, live_url: str) -> tuple[Any, list[dict[str, Any]]]:
+    """Run PROGRAM, open its page until its stream has ended: the stage and the log."""
     answer = httpx.post(f"{live_url}/api/runs", json={"source": PROGRAM}, timeout=10)
     assert answer.status_code in (200, 201, 202), answer.text
     run_id = answer.json()["id"]
     page.goto(f"/runs/{run_id}")
     stage = page.locator("[data-role=stage]")
     expect(stage).to_have_attribute("data-stream", "ended", timeout=60_000)
-    log = events(live_url, run_id)
+    return stage, events(live_url, run_id)
+
+
+def test_processes_are_lanes_on_the_page(page: Any, live_url: str, shot: Any) -> None:
+    stage, log = open_run(page, live_url)
     assert log[-1]["detail"]["status"] == "finished", log[-1]["detail"]
     page.keyboard.press("End")
     expect(stage).to_have_attribute("data-played", str(len(log)))
@@ -117,13 +122,7 @@ def board_in_sight(page: Any) -> None:
 
 
 def test_a_process_groups_its_tokens_on_the_board(page: Any, live_url: str, shot: Any) -> None:
-    answer = httpx.post(f"{live_url}/api/runs", json={"source": PROGRAM}, timeout=10)
-    assert answer.status_code in (200, 201, 202), answer.text
-    run_id = answer.json()["id"]
-    page.goto(f"/runs/{run_id}")
-    stage = page.locator("[data-role=stage]")
-    expect(stage).to_have_attribute("data-stream", "ended", timeout=60_000)
-    log = events(live_url, run_id)
+    stage, log = open_run(page, live_url)
     counters = [
         e for e in log if re.fullmatch(r"Process-[34]/Thread-\d \(count_down\)", e["thread"] or "")
     ]
